@@ -1,0 +1,1691 @@
+import {
+  AccessType,
+  type Hart,
+  type PhysicalBus,
+  Privilege,
+  type StopReason,
+  TRANSLATE_PAGE_FAULT,
+  type Translator,
+} from '@hvkit/interfaces';
+import { CSR } from './csr-names.js';
+import { decode, newDecoded } from './decode/decoder.js';
+import { disassemble } from './decode/disasm.js';
+import { ENCODINGS } from './decode/table.js';
+import { divrem, divrem32, fromBig, mul64, mulh, mulhsu, mulhu, r, toBig, toNum } from './int64.js';
+
+/** What a hart needs from the board. */
+export interface HartOptions {
+  /** mhartid. */
+  readonly hartId: number;
+  /** The physical address space (RAM fast path plus devices). */
+  readonly bus: PhysicalBus;
+  /** Address translation and PMP for this hart (from @hvkit/mmu). */
+  readonly translator: Translator;
+  /** pc after reset; defaults to 0x8000_0000 (DRAM base of the virt board). */
+  readonly resetPc?: number;
+  /** Source of the `time` CSR (the board's mtime). Without one, reading `time` is an illegal instruction, as on hardware that traps it to firmware. */
+  readonly readTime?: () => number;
+  /** Called with each instruction before it executes, for `--trace` (slow path: disables nothing, costs a call). */
+  readonly trace?: (pc: number, inst: number, text: string) => void;
+}
+
+/** mip/mie bit numbers of the standard interrupts (priv spec, "Machine Interrupt Registers"). */
+export const IRQ = { SSIP: 1, MSIP: 3, STIP: 5, MTIP: 7, SEIP: 9, MEIP: 11 } as const;
+
+/** Exception causes (priv spec, mcause table). */
+export const CAUSE = {
+  MISALIGNED_FETCH: 0,
+  FETCH_ACCESS: 1,
+  ILLEGAL_INSTRUCTION: 2,
+  BREAKPOINT: 3,
+  MISALIGNED_LOAD: 4,
+  LOAD_ACCESS: 5,
+  MISALIGNED_STORE: 6,
+  STORE_ACCESS: 7,
+  ECALL_U: 8,
+  ECALL_S: 9,
+  ECALL_M: 11,
+  FETCH_PAGE_FAULT: 12,
+  LOAD_PAGE_FAULT: 13,
+  STORE_PAGE_FAULT: 15,
+} as const;
+
+// Execution op ids. The switch in `run` is on these literals (esbuild inlines enum
+// members used in the same file), so V8 builds a jump table.
+enum Op {
+  UNDECODED = 0,
+  ILLEGAL,
+  CROSS_PAGE,
+  LUI,
+  AUIPC,
+  JAL,
+  JALR,
+  BEQ,
+  BNE,
+  BLT,
+  BGE,
+  BLTU,
+  BGEU,
+  LB,
+  LH,
+  LW,
+  LD,
+  LBU,
+  LHU,
+  LWU,
+  SB,
+  SH,
+  SW,
+  SD,
+  ADDI,
+  SLTI,
+  SLTIU,
+  XORI,
+  ORI,
+  ANDI,
+  ADDIW,
+  SLLI,
+  SRLI,
+  SRAI,
+  SLLIW,
+  SRLIW,
+  SRAIW,
+  ADD,
+  SUB,
+  SLL,
+  SLT,
+  SLTU,
+  XOR,
+  SRL,
+  SRA,
+  OR,
+  AND,
+  ADDW,
+  SUBW,
+  SLLW,
+  SRLW,
+  SRAW,
+  FENCE,
+  ECALL,
+  EBREAK,
+  FENCE_I,
+  MUL,
+  MULH,
+  MULHSU,
+  MULHU,
+  DIV,
+  DIVU,
+  REM,
+  REMU,
+  MULW,
+  DIVW,
+  DIVUW,
+  REMW,
+  REMUW,
+  LR_W,
+  SC_W,
+  AMOSWAP_W,
+  AMOADD_W,
+  AMOXOR_W,
+  AMOAND_W,
+  AMOOR_W,
+  AMOMIN_W,
+  AMOMAX_W,
+  AMOMINU_W,
+  AMOMAXU_W,
+  LR_D,
+  SC_D,
+  AMOSWAP_D,
+  AMOADD_D,
+  AMOXOR_D,
+  AMOAND_D,
+  AMOOR_D,
+  AMOMIN_D,
+  AMOMAX_D,
+  AMOMINU_D,
+  AMOMAXU_D,
+  CSRRW,
+  CSRRS,
+  CSRRC,
+  CSRRWI,
+  CSRRSI,
+  CSRRCI,
+  SRET,
+  MRET,
+  WFI,
+  SFENCE_VMA,
+}
+
+/** Op id for each ENCODINGS row (compressed rows map to the base op they expand to). */
+const OP_OF_ROW = Int32Array.from(ENCODINGS, (e) => {
+  const key = (e.exec ?? e.name).toUpperCase().replace(/\./g, '_') as keyof typeof Op;
+  const op = Op[key];
+  return op === undefined ? Op.ILLEGAL : op; // F/D rows until the FPU lands
+});
+
+// mstatus bits (priv spec, "Machine Status Register").
+const MS_SIE = 1 << 1;
+const MS_MIE = 1 << 3;
+const MS_SPIE = 1 << 5;
+const MS_MPIE = 1 << 7;
+const MS_SPP = 1 << 8;
+const MS_MPP_SHIFT = 11;
+const MS_MPP = 3 << MS_MPP_SHIFT;
+const MS_FS = 3 << 13;
+const MS_MPRV = 1 << 17;
+const MS_SUM = 1 << 18;
+const MS_MXR = 1 << 19;
+const MS_TVM = 1 << 20;
+const MS_TW = 1 << 21;
+const MS_TSR = 1 << 22;
+const MSTATUS_WRITABLE =
+  MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | MS_MPP | MS_FS | MS_MPRV | MS_SUM | MS_MXR | MS_TVM | MS_TW | MS_TSR;
+const SSTATUS_MASK = MS_SIE | MS_SPIE | MS_SPP | MS_FS | MS_SUM | MS_MXR;
+/** mstatus bits 35:32: UXL = SXL = 2 (64-bit). */
+const MSTATUS_HI_FIXED = 0xa;
+
+const MIP_S_MASK = (1 << IRQ.SSIP) | (1 << IRQ.STIP) | (1 << IRQ.SEIP);
+const MIE_MASK = MIP_S_MASK | (1 << IRQ.MSIP) | (1 << IRQ.MTIP) | (1 << IRQ.MEIP);
+/** Exceptions that may be delegated to S-mode (all but ECALL from M and reserved ones). */
+const MEDELEG_MASK = 0xb3ff;
+/** misa: MXL=2 and extensions A, C, I, M, S, U (F and D join when the FPU lands). */
+const MISA_LO = (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+const MISA_HI = 2 << 30;
+
+// Slots of 64-bit CSRs held as lo/hi pairs in `c64`.
+const C_MSCRATCH = 0;
+const C_MEPC = 1;
+const C_MCAUSE = 2;
+const C_MTVAL = 3;
+const C_MTVEC = 4;
+const C_SSCRATCH = 5;
+const C_SEPC = 6;
+const C_SCAUSE = 7;
+const C_STVAL = 8;
+const C_STVEC = 9;
+const C_SATP = 10;
+const C_MENVCFG = 11;
+const C_SENVCFG = 12;
+const C64_SLOTS = 13;
+
+const PAGE_SIZE = 4096;
+const TWO32 = 4294967296;
+/** Interrupt-cause bit of mcause/scause in the high word. */
+const INTERRUPT_HI = 0x80000000 | 0;
+
+// Decoded-page slot layout: word 0 = op | rd<<10 | rs1<<16 | rs2<<21 | rs3<<26 | (len==2)<<31, word 1 = imm.
+const F_RD = 10;
+const F_RS1 = 16;
+const F_RS2 = 21;
+const F_RS3 = 26;
+
+const enum Fault {
+  None = 0,
+  Raised = 1,
+}
+
+/**
+ * An RV64IMAC hart with Zicsr, Zifencei and the M, S and U privilege modes
+ * (priv spec 1.12). Registers are lo/hi Int32 pairs; instructions are decoded
+ * once per physical page and cached until a store or FENCE.I touches that page.
+ */
+export class RiscvHart implements Hart {
+  readonly hartId: number;
+  /** Integer registers, low and high 32 bits; index 32 absorbs writes to x0. */
+  readonly xl = new Int32Array(33);
+  readonly xh = new Int32Array(33);
+  /** FP registers as raw 64-bit patterns (NaN-boxed singles), for the F/D extension. */
+  readonly fl = new Int32Array(32);
+  readonly fh = new Int32Array(32);
+  /** The program counter, as the signed 64-bit value in a JS number. */
+  pc: number;
+  /** Current privilege level. */
+  priv: Privilege = Privilege.Machine;
+
+  private readonly bus: PhysicalBus;
+  private readonly tr: Translator;
+  private readonly resetPc: number;
+  private readonly readTime: (() => number) | undefined;
+  private readonly traceFn: HartOptions['trace'];
+
+  // RAM fast path.
+  private readonly ramBase: number;
+  private readonly ramSize: number;
+  private readonly ram: DataView;
+  private readonly ramU8: Uint8Array;
+  private readonly decoded: (Int32Array | undefined)[];
+  private readonly scratch = newDecoded();
+
+  // Fetch cache: virtual page base -> decoded page, valid until translation changes.
+  private fetchVBase = Number.NaN;
+  private fetchPage: Int32Array | undefined;
+  private fetchPBase = 0;
+
+  // CSR state.
+  private mstatus = 0;
+  private mie = 0;
+  private mipSw = 0; // bits software may write (SSIP, STIP, SEIP)
+  private mipHw = 0; // lines driven by devices
+  private mideleg = 0;
+  private medeleg = 0;
+  private mcounteren = 0;
+  private scounteren = 0;
+  private mcountinhibit = 0;
+  private fcsr = 0;
+  private readonly c64 = new Int32Array(C64_SLOTS * 2);
+  private instretCount = 0;
+  private cycleOffset = 0;
+  private instretOffset = 0;
+  private readonly pmpOut = new Int32Array(2);
+
+  // LR/SC reservation (physical address), -1 when none.
+  private reservation = -1;
+  private intrCheck = true;
+  private exitRequested = false;
+  private waiting = false;
+  private fault: Fault = Fault.None;
+  /** Last memory value read, high word (for 8-byte loads). */
+  private hiTmp = 0;
+
+  constructor(options: HartOptions) {
+    this.hartId = options.hartId;
+    this.bus = options.bus;
+    this.tr = options.translator;
+    this.resetPc = options.resetPc ?? 0x8000_0000;
+    this.readTime = options.readTime;
+    this.traceFn = options.trace;
+    this.pc = this.resetPc;
+    const ram = options.bus.ram;
+    this.ramBase = ram.base;
+    this.ramSize = ram.size;
+    this.ramU8 = ram.bytes;
+    this.ram = new DataView(ram.bytes.buffer, ram.bytes.byteOffset, ram.size);
+    this.decoded = new Array(Math.ceil(ram.size / PAGE_SIZE)).fill(undefined);
+    this.reset();
+  }
+
+  /** Instructions retired (minstret). */
+  get instret(): number {
+    return this.instretCount;
+  }
+
+  /** Resets architectural state: pc to resetPc, M-mode, mstatus, mie, mip and mcause cleared. */
+  reset(): void {
+    this.xl.fill(0);
+    this.xh.fill(0);
+    this.pc = this.resetPc;
+    this.priv = Privilege.Machine;
+    this.mstatus = 0;
+    this.mie = 0;
+    this.mipSw = 0;
+    this.mideleg = 0;
+    this.medeleg = 0;
+    this.c64.fill(0);
+    this.reservation = -1;
+    this.waiting = false;
+    this.exitRequested = false;
+    this.translationChanged();
+  }
+
+  /** Reads integer register x`index` as a signed 64-bit bigint. */
+  getX(index: number): bigint {
+    return index === 0 ? 0n : toBig(this.xl[index]!, this.xh[index]!);
+  }
+
+  /** Writes integer register x`index` (writes to x0 are ignored). */
+  setX(index: number, value: bigint): void {
+    if (index === 0) return;
+    fromBig(value);
+    this.xl[index] = r.lo;
+    this.xh[index] = r.hi;
+  }
+
+  /** Makes `run` return `exit` at the next instruction boundary. */
+  requestExit(): void {
+    this.exitRequested = true;
+    this.intrCheck = true;
+  }
+
+  /** Drives an interrupt-pending bit of mip from a device line (bit numbers in `IRQ`). */
+  setPending(bit: number, level: boolean): void {
+    const m = 1 << bit;
+    const next = level ? this.mipHw | m : this.mipHw & ~m;
+    if (next !== this.mipHw) {
+      this.mipHw = next;
+      this.intrCheck = true;
+    }
+  }
+
+  /** mip as software reads it. */
+  get mip(): number {
+    return this.mipHw | this.mipSw;
+  }
+
+  /** True when an interrupt is pending and enabled in mie (what ends WFI, regardless of global enables). */
+  get interruptPending(): boolean {
+    return (this.mip & this.mie) !== 0;
+  }
+
+  /** Runs at most `budget` instructions and says why it stopped. */
+  run(budget: number): StopReason {
+    const xl = this.xl;
+    const xh = this.xh;
+    if (this.waiting) {
+      if ((this.mip & this.mie) === 0 && !this.exitRequested) return 'wfi';
+      this.waiting = false;
+    }
+    let n = 0;
+    while (n < budget) {
+      if (this.intrCheck) {
+        if (this.exitRequested) {
+          this.exitRequested = false;
+          this.intrCheck = true;
+          return 'exit';
+        }
+        this.intrCheck = false;
+        this.takeInterrupt();
+      }
+      // Fetch through the per-page decoded cache.
+      const pc = this.pc;
+      const voff = pc - this.fetchVBase;
+      let page = this.fetchPage;
+      if (!(voff >= 0 && voff < PAGE_SIZE) || page === undefined) {
+        page = this.refillFetch(pc);
+        if (page === undefined) {
+          // The fetch faulted and the trap was taken.
+          this.fault = Fault.None;
+          n++;
+          continue;
+        }
+      }
+      const slot = ((pc - this.fetchVBase) >> 1) << 1;
+      let w = page[slot]!;
+      if (w === 0) w = this.decodeSlot(page, slot);
+      const imm = page[slot + 1]!;
+      if (this.traceFn !== undefined) this.traceOne(pc);
+      n++;
+      this.instretCount++;
+      const len = w < 0 ? 2 : 4;
+      const rd = (w >>> F_RD) & 63;
+      const rs1 = (w >>> F_RS1) & 31;
+      const rs2 = (w >>> F_RS2) & 31;
+      switch (w & 0x3ff) {
+        case Op.LUI:
+          xl[rd] = imm;
+          xh[rd] = imm >> 31;
+          this.pc = pc + len;
+          break;
+        case Op.AUIPC:
+          this.setRdNum(rd, pc + imm);
+          this.pc = pc + len;
+          break;
+        case Op.JAL:
+          this.setRdNum(rd, pc + len);
+          this.pc = pc + imm;
+          break;
+        case Op.JALR: {
+          const t = toNum(xl[rs1]!, xh[rs1]!) + imm;
+          const target = t - (t & 1);
+          this.setRdNum(rd, pc + len);
+          this.pc = target;
+          break;
+        }
+        case Op.BEQ:
+          this.pc = xl[rs1] === xl[rs2] && xh[rs1] === xh[rs2] ? pc + imm : pc + len;
+          break;
+        case Op.BNE:
+          this.pc = xl[rs1] !== xl[rs2] || xh[rs1] !== xh[rs2] ? pc + imm : pc + len;
+          break;
+        case Op.BLT:
+          this.pc = lt(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + imm : pc + len;
+          break;
+        case Op.BGE:
+          this.pc = lt(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + len : pc + imm;
+          break;
+        case Op.BLTU:
+          this.pc = ltu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + imm : pc + len;
+          break;
+        case Op.BGEU:
+          this.pc = ltu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + len : pc + imm;
+          break;
+        case Op.LB: {
+          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 1);
+          if (this.fault !== Fault.None) break;
+          xl[rd] = (v << 24) >> 24;
+          xh[rd] = v << 24 < 0 ? -1 : 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.LH: {
+          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 2);
+          if (this.fault !== Fault.None) break;
+          xl[rd] = (v << 16) >> 16;
+          xh[rd] = v << 16 < 0 ? -1 : 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.LW: {
+          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 4);
+          if (this.fault !== Fault.None) break;
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.LD: {
+          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 8);
+          if (this.fault !== Fault.None) break;
+          xl[rd] = v;
+          xh[rd] = this.hiTmp;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.LBU: {
+          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 1);
+          if (this.fault !== Fault.None) break;
+          xl[rd] = v & 0xff;
+          xh[rd] = 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.LHU: {
+          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 2);
+          if (this.fault !== Fault.None) break;
+          xl[rd] = v & 0xffff;
+          xh[rd] = 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.LWU: {
+          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 4);
+          if (this.fault !== Fault.None) break;
+          xl[rd] = v;
+          xh[rd] = 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SB:
+          this.store(toNum(xl[rs1]!, xh[rs1]!) + imm, 1, xl[rs2]!, 0);
+          if (this.fault === Fault.None) this.pc = pc + len;
+          break;
+        case Op.SH:
+          this.store(toNum(xl[rs1]!, xh[rs1]!) + imm, 2, xl[rs2]!, 0);
+          if (this.fault === Fault.None) this.pc = pc + len;
+          break;
+        case Op.SW:
+          this.store(toNum(xl[rs1]!, xh[rs1]!) + imm, 4, xl[rs2]!, 0);
+          if (this.fault === Fault.None) this.pc = pc + len;
+          break;
+        case Op.SD:
+          this.store(toNum(xl[rs1]!, xh[rs1]!) + imm, 8, xl[rs2]!, xh[rs2]!);
+          if (this.fault === Fault.None) this.pc = pc + len;
+          break;
+        case Op.ADDI: {
+          const al = xl[rs1]!;
+          const s = (al >>> 0) + (imm >>> 0);
+          xh[rd] = (xh[rs1]! + (imm >> 31) + (s > 0xffffffff ? 1 : 0)) | 0;
+          xl[rd] = s | 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SLTI:
+          xl[rd] = lt(xl[rs1]!, xh[rs1]!, imm, imm >> 31) ? 1 : 0;
+          xh[rd] = 0;
+          this.pc = pc + len;
+          break;
+        case Op.SLTIU:
+          xl[rd] = ltu(xl[rs1]!, xh[rs1]!, imm, imm >> 31) ? 1 : 0;
+          xh[rd] = 0;
+          this.pc = pc + len;
+          break;
+        case Op.XORI:
+          xh[rd] = xh[rs1]! ^ (imm >> 31);
+          xl[rd] = xl[rs1]! ^ imm;
+          this.pc = pc + len;
+          break;
+        case Op.ORI:
+          xh[rd] = xh[rs1]! | (imm >> 31);
+          xl[rd] = xl[rs1]! | imm;
+          this.pc = pc + len;
+          break;
+        case Op.ANDI:
+          xh[rd] = xh[rs1]! & (imm >> 31);
+          xl[rd] = xl[rs1]! & imm;
+          this.pc = pc + len;
+          break;
+        case Op.ADDIW: {
+          const v = (xl[rs1]! + imm) | 0;
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SLLI:
+          this.sll(rd, xl[rs1]!, xh[rs1]!, imm);
+          this.pc = pc + len;
+          break;
+        case Op.SRLI:
+          this.srl(rd, xl[rs1]!, xh[rs1]!, imm);
+          this.pc = pc + len;
+          break;
+        case Op.SRAI:
+          this.sra(rd, xl[rs1]!, xh[rs1]!, imm);
+          this.pc = pc + len;
+          break;
+        case Op.SLLIW: {
+          const v = xl[rs1]! << imm;
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SRLIW: {
+          const v = (xl[rs1]! >>> imm) | 0;
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SRAIW: {
+          const v = xl[rs1]! >> imm;
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.ADD: {
+          const s = (xl[rs1]! >>> 0) + (xl[rs2]! >>> 0);
+          xh[rd] = (xh[rs1]! + xh[rs2]! + (s > 0xffffffff ? 1 : 0)) | 0;
+          xl[rd] = s | 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SUB: {
+          const s = (xl[rs1]! >>> 0) - (xl[rs2]! >>> 0);
+          xh[rd] = (xh[rs1]! - xh[rs2]! - (s < 0 ? 1 : 0)) | 0;
+          xl[rd] = s | 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SLL:
+          this.sll(rd, xl[rs1]!, xh[rs1]!, xl[rs2]! & 63);
+          this.pc = pc + len;
+          break;
+        case Op.SLT: {
+          const v = lt(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? 1 : 0;
+          xl[rd] = v;
+          xh[rd] = 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SLTU: {
+          const v = ltu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? 1 : 0;
+          xl[rd] = v;
+          xh[rd] = 0;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.XOR:
+          xl[rd] = xl[rs1]! ^ xl[rs2]!;
+          xh[rd] = xh[rs1]! ^ xh[rs2]!;
+          this.pc = pc + len;
+          break;
+        case Op.SRL:
+          this.srl(rd, xl[rs1]!, xh[rs1]!, xl[rs2]! & 63);
+          this.pc = pc + len;
+          break;
+        case Op.SRA:
+          this.sra(rd, xl[rs1]!, xh[rs1]!, xl[rs2]! & 63);
+          this.pc = pc + len;
+          break;
+        case Op.OR:
+          xl[rd] = xl[rs1]! | xl[rs2]!;
+          xh[rd] = xh[rs1]! | xh[rs2]!;
+          this.pc = pc + len;
+          break;
+        case Op.AND:
+          xl[rd] = xl[rs1]! & xl[rs2]!;
+          xh[rd] = xh[rs1]! & xh[rs2]!;
+          this.pc = pc + len;
+          break;
+        case Op.ADDW: {
+          const v = (xl[rs1]! + xl[rs2]!) | 0;
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SUBW: {
+          const v = (xl[rs1]! - xl[rs2]!) | 0;
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SLLW: {
+          const v = xl[rs1]! << (xl[rs2]! & 31);
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SRLW: {
+          const v = (xl[rs1]! >>> (xl[rs2]! & 31)) | 0;
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.SRAW: {
+          const v = xl[rs1]! >> (xl[rs2]! & 31);
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.MUL:
+          mul64(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!);
+          xl[rd] = r.lo;
+          xh[rd] = r.hi;
+          this.pc = pc + len;
+          break;
+        case Op.MULH:
+          mulh(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!);
+          xl[rd] = r.lo;
+          xh[rd] = r.hi;
+          this.pc = pc + len;
+          break;
+        case Op.MULHSU:
+          mulhsu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!);
+          xl[rd] = r.lo;
+          xh[rd] = r.hi;
+          this.pc = pc + len;
+          break;
+        case Op.MULHU:
+          mulhu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!);
+          xl[rd] = r.lo;
+          xh[rd] = r.hi;
+          this.pc = pc + len;
+          break;
+        case Op.DIV:
+        case Op.DIVU:
+        case Op.REM:
+        case Op.REMU: {
+          const op = w & 0x3ff;
+          divrem(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!, op === Op.DIV || op === Op.REM, op === Op.REM || op === Op.REMU);
+          xl[rd] = r.lo;
+          xh[rd] = r.hi;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.MULW: {
+          const v = Math.imul(xl[rs1]!, xl[rs2]!);
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.DIVW:
+        case Op.DIVUW:
+        case Op.REMW:
+        case Op.REMUW: {
+          const op = w & 0x3ff;
+          const v = divrem32(xl[rs1]!, xl[rs2]!, op === Op.DIVW || op === Op.REMW, op === Op.REMW || op === Op.REMUW);
+          xl[rd] = v;
+          xh[rd] = v >> 31;
+          this.pc = pc + len;
+          break;
+        }
+        case Op.FENCE:
+          this.pc = pc + len;
+          break;
+        case Op.FENCE_I:
+          this.invalidateAllCode();
+          this.pc = pc + len;
+          break;
+        case Op.ECALL:
+          this.trap(CAUSE.ECALL_U + this.priv, 0, 0);
+          break;
+        case Op.EBREAK:
+          this.trapNum(CAUSE.BREAKPOINT, pc);
+          break;
+        case Op.CSRRW:
+        case Op.CSRRS:
+        case Op.CSRRC:
+        case Op.CSRRWI:
+        case Op.CSRRSI:
+        case Op.CSRRCI:
+          if (this.csrOp(w & 0x3ff, rd, rs1, imm)) this.pc = pc + len;
+          break;
+        case Op.MRET:
+          if (this.priv !== Privilege.Machine) this.illegal();
+          else this.mret();
+          break;
+        case Op.SRET:
+          if (this.priv === Privilege.User || (this.priv === Privilege.Supervisor && this.mstatus & MS_TSR)) {
+            this.illegal();
+          } else this.sret();
+          break;
+        case Op.WFI:
+          if (this.priv === Privilege.User || (this.priv === Privilege.Supervisor && this.mstatus & MS_TW)) {
+            this.illegal();
+            break;
+          }
+          this.pc = pc + len;
+          if ((this.mip & this.mie) === 0) {
+            this.waiting = true;
+            return 'wfi';
+          }
+          break;
+        case Op.SFENCE_VMA:
+          if (this.priv === Privilege.User || (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM)) {
+            this.illegal();
+            break;
+          }
+          this.tr.flush(
+            rs1 === 0 ? undefined : toNum(xl[rs1]!, xh[rs1]!),
+            rs2 === 0 ? undefined : xl[rs2]! & 0xffff,
+          );
+          this.translationChanged();
+          this.pc = pc + len;
+          break;
+        case Op.LR_W:
+        case Op.LR_D:
+        case Op.SC_W:
+        case Op.SC_D:
+        case Op.AMOSWAP_W:
+        case Op.AMOADD_W:
+        case Op.AMOXOR_W:
+        case Op.AMOAND_W:
+        case Op.AMOOR_W:
+        case Op.AMOMIN_W:
+        case Op.AMOMAX_W:
+        case Op.AMOMINU_W:
+        case Op.AMOMAXU_W:
+        case Op.AMOSWAP_D:
+        case Op.AMOADD_D:
+        case Op.AMOXOR_D:
+        case Op.AMOAND_D:
+        case Op.AMOOR_D:
+        case Op.AMOMIN_D:
+        case Op.AMOMAX_D:
+        case Op.AMOMINU_D:
+        case Op.AMOMAXU_D:
+          if (this.atomic(w & 0x3ff, rd, rs1, rs2)) this.pc = pc + len;
+          break;
+        case Op.CROSS_PAGE:
+          // A 32-bit instruction straddling two pages: fetch both halves, run it from the scratch page.
+          n--;
+          this.instretCount--;
+          if (!this.prepareSlow(pc)) {
+            this.fault = Fault.None; // the fetch trapped; the handler runs next
+            n++;
+          }
+          continue;
+        default:
+          // ILLEGAL: the instruction bits are kept in the imm word for mtval.
+          this.trapNum(CAUSE.ILLEGAL_INSTRUCTION, imm >>> 0);
+          break;
+      }
+      if (this.fault !== Fault.None) {
+        this.fault = Fault.None;
+        this.instretCount--;
+      }
+      if (page === this.slowPage) this.translationChanged();
+    }
+    return 'budget';
+  }
+
+  // ---- integer helpers -------------------------------------------------------
+
+  private setRdNum(rd: number, v: number): void {
+    this.xl[rd] = v | 0;
+    this.xh[rd] = Math.floor(v / TWO32) | 0;
+  }
+
+  private sll(rd: number, lo: number, hi: number, sh: number): void {
+    if (sh === 0) {
+      this.xl[rd] = lo;
+      this.xh[rd] = hi;
+    } else if (sh < 32) {
+      this.xh[rd] = (hi << sh) | (lo >>> (32 - sh));
+      this.xl[rd] = lo << sh;
+    } else {
+      this.xh[rd] = lo << (sh - 32);
+      this.xl[rd] = 0;
+    }
+  }
+
+  private srl(rd: number, lo: number, hi: number, sh: number): void {
+    if (sh === 0) {
+      this.xl[rd] = lo;
+      this.xh[rd] = hi;
+    } else if (sh < 32) {
+      this.xl[rd] = (lo >>> sh) | (hi << (32 - sh));
+      this.xh[rd] = hi >>> sh;
+    } else {
+      this.xl[rd] = hi >>> (sh - 32);
+      this.xh[rd] = 0;
+    }
+  }
+
+  private sra(rd: number, lo: number, hi: number, sh: number): void {
+    if (sh === 0) {
+      this.xl[rd] = lo;
+      this.xh[rd] = hi;
+    } else if (sh < 32) {
+      this.xl[rd] = (lo >>> sh) | (hi << (32 - sh));
+      this.xh[rd] = hi >> sh;
+    } else {
+      this.xl[rd] = hi >> (sh - 32);
+      this.xh[rd] = hi >> 31;
+    }
+  }
+
+  // ---- memory ----------------------------------------------------------------
+
+  /** Effective privilege of loads and stores (mstatus.MPRV selects MPP in M-mode). */
+  private dataPriv(): Privilege {
+    if (this.priv === Privilege.Machine && this.mstatus & MS_MPRV) {
+      return ((this.mstatus & MS_MPP) >>> MS_MPP_SHIFT) as Privilege;
+    }
+    return this.priv;
+  }
+
+  private translate(va: number, access: AccessType): number {
+    const pa = this.tr.translate(va, access, access === AccessType.Fetch ? this.priv : this.dataPriv());
+    if (pa < 0) {
+      this.trapNum((pa === TRANSLATE_PAGE_FAULT ? PAGE_FAULT_CAUSE : ACCESS_FAULT_CAUSE)[access]!, va);
+    }
+    return pa;
+  }
+
+  /**
+   * Loads `size` bytes from virtual address `va`; returns the low 32 bits (the high
+   * word of an 8-byte load goes to hiTmp). On a fault the trap is taken and
+   * `this.fault` is set. Misaligned accesses are handled here, in hardware.
+   */
+  private load(va: number, size: number): number {
+    if (((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE)) return this.loadBytewise(va, size);
+    const pa = this.translate(va, AccessType.Load);
+    if (pa < 0) {
+      this.fault = Fault.Raised;
+      return 0;
+    }
+    const off = pa - this.ramBase;
+    if (off >= 0 && off + size <= this.ramSize) {
+      const ram = this.ram;
+      switch (size) {
+        case 1:
+          return ram.getUint8(off);
+        case 2:
+          return ram.getUint16(off, true);
+        case 4:
+          return ram.getInt32(off, true);
+        default:
+          this.hiTmp = ram.getInt32(off + 4, true);
+          return ram.getInt32(off, true);
+      }
+    }
+    return this.loadDevice(pa, size, va);
+  }
+
+  private loadDevice(pa: number, size: number, va: number): number {
+    if (size === 8) {
+      if ((pa & 7) !== 0) return this.loadBytewise(va, 8);
+      const lo = this.bus.read(pa as never, 4);
+      const hi = lo < 0 ? lo : this.bus.read((pa + 4) as never, 4);
+      if (hi < 0) return this.accessFault(CAUSE.LOAD_ACCESS, va);
+      this.hiTmp = hi | 0;
+      return lo | 0;
+    }
+    if ((pa & (size - 1)) !== 0) return this.loadBytewise(va, size);
+    const v = this.bus.read(pa as never, size as 1 | 2 | 4);
+    if (v < 0) return this.accessFault(CAUSE.LOAD_ACCESS, va);
+    return v | 0;
+  }
+
+  private accessFault(cause: number, va: number): number {
+    this.trapNum(cause, va);
+    this.fault = Fault.Raised;
+    return 0;
+  }
+
+  private loadBytewise(va: number, size: number): number {
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < size; i++) {
+      const pa = this.translate(va + i, AccessType.Load);
+      if (pa < 0) {
+        this.fault = Fault.Raised;
+        return 0;
+      }
+      const off = pa - this.ramBase;
+      let b: number;
+      if (off >= 0 && off < this.ramSize) b = this.ramU8[off]!;
+      else {
+        b = this.bus.read(pa as never, 1);
+        if (b < 0) return this.accessFault(CAUSE.LOAD_ACCESS, va + i);
+      }
+      if (i < 4) lo |= b << (8 * i);
+      else hi |= b << (8 * (i - 4));
+    }
+    this.hiTmp = hi;
+    return lo;
+  }
+
+  /** Stores the low `size` bytes of (lo, hi) at `va`. Sets `this.fault` on a fault. */
+  private store(va: number, size: number, lo: number, hi: number): void {
+    if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
+      this.storeBytewise(va, size, lo, hi);
+      return;
+    }
+    const pa = this.translate(va, AccessType.Store);
+    if (pa < 0) {
+      this.fault = Fault.Raised;
+      return;
+    }
+    const off = pa - this.ramBase;
+    if (off >= 0 && off + size <= this.ramSize) {
+      const ram = this.ram;
+      switch (size) {
+        case 1:
+          ram.setUint8(off, lo);
+          break;
+        case 2:
+          ram.setUint16(off, lo, true);
+          break;
+        case 4:
+          ram.setInt32(off, lo, true);
+          break;
+        default:
+          ram.setInt32(off, lo, true);
+          ram.setInt32(off + 4, hi, true);
+          break;
+      }
+      if (this.decoded[off >>> 12] !== undefined) this.invalidateCode(off >>> 12);
+      return;
+    }
+    if ((pa & (size - 1)) !== 0) {
+      this.storeBytewise(va, size, lo, hi);
+      return;
+    }
+    const bus = this.bus;
+    const ok =
+      size === 8
+        ? bus.write(pa as never, 4, lo >>> 0) && bus.write((pa + 4) as never, 4, hi >>> 0)
+        : bus.write(pa as never, size as 1 | 2 | 4, size === 4 ? lo >>> 0 : lo & ((1 << (size * 8)) - 1));
+    if (!ok) this.accessFault(CAUSE.STORE_ACCESS, va);
+  }
+
+  private storeBytewise(va: number, size: number, lo: number, hi: number): void {
+    // Translate every byte first so a fault leaves memory untouched.
+    const pas = this.splitPas;
+    for (let i = 0; i < size; i++) {
+      const pa = this.translate(va + i, AccessType.Store);
+      if (pa < 0) {
+        this.fault = Fault.Raised;
+        return;
+      }
+      pas[i] = pa;
+    }
+    for (let i = 0; i < size; i++) {
+      const b = (i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4))) & 0xff;
+      const pa = pas[i]!;
+      const off = pa - this.ramBase;
+      if (off >= 0 && off < this.ramSize) {
+        this.ramU8[off] = b;
+        if (this.decoded[off >>> 12] !== undefined) this.invalidateCode(off >>> 12);
+      } else if (!this.bus.write(pa as never, 1, b)) {
+        this.accessFault(CAUSE.STORE_ACCESS, va + i);
+        return;
+      }
+    }
+  }
+  private readonly splitPas = new Float64Array(8);
+
+  /** LR, SC and the AMOs: aligned, RAM only (device windows do not support atomics: access fault). */
+  private atomic(op: Op, rd: number, rs1: number, rs2: number): boolean {
+    const xl = this.xl;
+    const xh = this.xh;
+    const dbl = op >= Op.LR_D;
+    const size = dbl ? 8 : 4;
+    const va = toNum(xl[rs1]!, xh[rs1]!);
+    const isLr = op === Op.LR_W || op === Op.LR_D;
+    if ((va & (size - 1)) !== 0) {
+      this.trapNum(isLr ? CAUSE.MISALIGNED_LOAD : CAUSE.MISALIGNED_STORE, va);
+      return false;
+    }
+    const pa = this.translate(va, isLr ? AccessType.Load : AccessType.Store);
+    if (pa < 0) return false;
+    const off = pa - this.ramBase;
+    if (!(off >= 0 && off + size <= this.ramSize)) {
+      this.trapNum(isLr ? CAUSE.LOAD_ACCESS : CAUSE.STORE_ACCESS, va);
+      return false;
+    }
+    const ram = this.ram;
+    const oldLo = ram.getInt32(off, true);
+    const oldHi = dbl ? ram.getInt32(off + 4, true) : oldLo >> 31;
+    if (isLr) {
+      this.reservation = pa;
+      xl[rd] = oldLo;
+      xh[rd] = oldHi;
+      return true;
+    }
+    if (op === Op.SC_W || op === Op.SC_D) {
+      const ok = this.reservation === pa;
+      this.reservation = -1;
+      if (ok) {
+        ram.setInt32(off, xl[rs2]!, true);
+        if (dbl) ram.setInt32(off + 4, xh[rs2]!, true);
+        if (this.decoded[off >>> 12] !== undefined) this.invalidateCode(off >>> 12);
+      }
+      xl[rd] = ok ? 0 : 1;
+      xh[rd] = 0;
+      return true;
+    }
+    const bl = xl[rs2]!;
+    const bh = dbl ? xh[rs2]! : bl >> 31;
+    let nl: number;
+    let nh: number;
+    switch (dbl ? op - (Op.AMOSWAP_D - Op.AMOSWAP_W) : op) {
+      case Op.AMOSWAP_W:
+        nl = bl;
+        nh = bh;
+        break;
+      case Op.AMOADD_W: {
+        const s = (oldLo >>> 0) + (bl >>> 0);
+        nl = s | 0;
+        nh = (oldHi + bh + (s > 0xffffffff ? 1 : 0)) | 0;
+        break;
+      }
+      case Op.AMOXOR_W:
+        nl = oldLo ^ bl;
+        nh = oldHi ^ bh;
+        break;
+      case Op.AMOAND_W:
+        nl = oldLo & bl;
+        nh = oldHi & bh;
+        break;
+      case Op.AMOOR_W:
+        nl = oldLo | bl;
+        nh = oldHi | bh;
+        break;
+      default: {
+        // MIN, MAX, MINU, MAXU: keep the old value when it wins the comparison.
+        const k = dbl ? op - (Op.AMOSWAP_D - Op.AMOSWAP_W) : op;
+        const less = k === Op.AMOMIN_W || k === Op.AMOMAX_W ? lt(oldLo, oldHi, bl, bh) : ltu(oldLo, oldHi, bl, bh);
+        const keepOld = k === Op.AMOMIN_W || k === Op.AMOMINU_W ? less : !less;
+        nl = keepOld ? oldLo : bl;
+        nh = keepOld ? oldHi : bh;
+        break;
+      }
+    }
+    ram.setInt32(off, nl, true);
+    if (dbl) ram.setInt32(off + 4, nh, true);
+    if (this.decoded[off >>> 12] !== undefined) this.invalidateCode(off >>> 12);
+    xl[rd] = oldLo;
+    xh[rd] = oldHi;
+    return true;
+  }
+
+  // ---- instruction fetch and the decoded cache -------------------------------------
+
+  /** Finds the decoded page for `pc`, or executes one instruction on the slow path. */
+  private refillFetch(pc: number): Int32Array | undefined {
+    this.fetchPage = undefined;
+    this.fetchVBase = Number.NaN;
+    const pa = this.translate(pc, AccessType.Fetch);
+    if (pa < 0) return undefined;
+    const off = pa - this.ramBase;
+    if (off >= 0 && off < this.ramSize) {
+      const idx = Math.floor(off / PAGE_SIZE);
+      let page = this.decoded[idx];
+      if (page === undefined) {
+        page = new Int32Array(PAGE_SIZE);
+        this.decoded[idx] = page;
+      }
+      this.fetchPage = page;
+      this.fetchVBase = pc - (off % PAGE_SIZE);
+      this.fetchPBase = this.ramBase + idx * PAGE_SIZE;
+      return page;
+    }
+    return this.prepareSlow(pc) ? this.slowPage : undefined;
+  }
+
+  /** Decodes the instruction at `pc` into `slot` of `page` and returns word 0. */
+  private decodeSlot(page: Int32Array, slot: number): number {
+    const off = this.fetchPBase - this.ramBase + slot;
+    const lo16 = this.ramU8[off]! | (this.ramU8[off + 1]! << 8);
+    if ((lo16 & 3) === 3 && slot === PAGE_SIZE - 2) {
+      page[slot] = Op.CROSS_PAGE;
+      return Op.CROSS_PAGE;
+    }
+    const inst = (lo16 & 3) === 3 ? lo16 | (this.ramU8[off + 2]! << 16) | (this.ramU8[off + 3]! << 24) : lo16;
+    const w = this.pack(inst);
+    page[slot] = w;
+    page[slot + 1] = this.packedImm;
+    return w;
+  }
+
+  private packedImm = 0;
+
+  /** Decodes `inst` into the packed slot format; the immediate lands in packedImm. */
+  private pack(inst: number): number {
+    const d = this.scratch;
+    const row = decode(inst, d);
+    if (row < 0) {
+      this.packedImm = inst;
+      return Op.ILLEGAL | (d.len === 2 ? 1 << 31 : 0);
+    }
+    const op = OP_OF_ROW[row]!;
+    this.packedImm = op === Op.ILLEGAL ? inst : d.imm;
+    const rd = d.rd === 0 ? 32 : d.rd;
+    return op | (rd << F_RD) | (d.rs1 << F_RS1) | (d.rs2 << F_RS2) | (d.rs3 << F_RS3) | (d.len === 2 ? 1 << 31 : 0);
+  }
+
+  /**
+   * Decodes one instruction fetched outside the decoded cache (code outside RAM, or
+   * a 32-bit instruction straddling a page boundary) into the one-slot scratch page,
+   * mapped at pc until it has executed. False when the fetch faulted.
+   */
+  private prepareSlow(pc: number): boolean {
+    const lo = this.fetch16(pc);
+    if (lo < 0) return false;
+    let inst = lo;
+    if ((lo & 3) === 3) {
+      const hi = this.fetch16(pc + 2);
+      if (hi < 0) return false;
+      inst = lo | (hi << 16);
+    }
+    const page = this.slowPage;
+    page[0] = this.pack(inst);
+    page[1] = this.packedImm;
+    this.fetchPage = page;
+    this.fetchVBase = pc;
+    this.fetchPBase = Number.NaN;
+    return true;
+  }
+  private readonly slowPage = new Int32Array(4);
+
+  private fetch16(va: number): number {
+    const pa = this.translate(va, AccessType.Fetch);
+    if (pa < 0) return -1;
+    const off = pa - this.ramBase;
+    if (off >= 0 && off + 2 <= this.ramSize) return this.ram.getUint16(off, true);
+    const v = this.bus.read(pa as never, 2);
+    if (v < 0) {
+      this.trapNum(CAUSE.FETCH_ACCESS, va);
+      return -1;
+    }
+    return v;
+  }
+
+  private invalidateCode(pageIdx: number): void {
+    const page = this.decoded[pageIdx];
+    if (page !== undefined) page.fill(0);
+  }
+
+  private invalidateAllCode(): void {
+    for (const page of this.decoded) if (page !== undefined) page.fill(0);
+  }
+
+  /** Forgets the cached fetch translation (satp, privilege, PMP or fence changed). */
+  private translationChanged(): void {
+    this.fetchPage = undefined;
+    this.fetchVBase = Number.NaN;
+  }
+
+  private traceOne(pc: number): void {
+    const inst = this.peekInstruction(pc);
+    this.traceFn?.(pc, inst, disassemble(inst, pc));
+  }
+
+  /** Reads the instruction bits at `pc` without side effects (for traces and messages); -1 if unreadable. */
+  peekInstruction(pc: number): number {
+    const pa = this.tr.translate(pc, AccessType.Fetch, this.priv);
+    if (pa < 0) return -1;
+    const off = pa - this.ramBase;
+    if (!(off >= 0 && off + 2 <= this.ramSize)) return -1;
+    const lo = this.ram.getUint16(off, true);
+    if ((lo & 3) !== 3 || off + 4 > this.ramSize) return lo;
+    return lo | (this.ram.getUint16(off + 2, true) << 16);
+  }
+
+  // ---- traps -----------------------------------------------------------------
+
+  private illegal(): void {
+    const inst = this.peekInstruction(this.pc);
+    this.trapNum(CAUSE.ILLEGAL_INSTRUCTION, inst < 0 ? 0 : inst >>> 0);
+  }
+
+  /** Takes exception `cause` with tval given as a number. */
+  private trapNum(cause: number, tval: number): void {
+    this.trap(cause, tval | 0, Math.floor(tval / TWO32) | 0);
+  }
+
+  /**
+   * Takes an exception (or, with `interrupt`, an interrupt) at the current pc:
+   * delegated to S-mode when medeleg/mideleg say so and the hart is not in M-mode.
+   */
+  private trap(cause: number, tvalLo: number, tvalHi: number, interrupt = false): void {
+    this.fault = Fault.Raised;
+    const epc = this.pc;
+    const c64 = this.c64;
+    const deleg =
+      this.priv !== Privilege.Machine && ((interrupt ? this.mideleg : this.medeleg) >>> cause) & 1;
+    const epcLo = epc | 0;
+    const epcHi = Math.floor(epc / TWO32) | 0;
+    let ms = this.mstatus;
+    let tvecSlot: number;
+    if (deleg) {
+      c64[C_SEPC * 2] = epcLo;
+      c64[C_SEPC * 2 + 1] = epcHi;
+      c64[C_SCAUSE * 2] = cause;
+      c64[C_SCAUSE * 2 + 1] = interrupt ? INTERRUPT_HI : 0;
+      c64[C_STVAL * 2] = tvalLo;
+      c64[C_STVAL * 2 + 1] = tvalHi;
+      ms = (ms & ~(MS_SPP | MS_SPIE | MS_SIE)) | (this.priv << 8) | (ms & MS_SIE ? MS_SPIE : 0);
+      this.priv = Privilege.Supervisor;
+      tvecSlot = C_STVEC;
+    } else {
+      c64[C_MEPC * 2] = epcLo;
+      c64[C_MEPC * 2 + 1] = epcHi;
+      c64[C_MCAUSE * 2] = cause;
+      c64[C_MCAUSE * 2 + 1] = interrupt ? INTERRUPT_HI : 0;
+      c64[C_MTVAL * 2] = tvalLo;
+      c64[C_MTVAL * 2 + 1] = tvalHi;
+      ms = (ms & ~(MS_MPP | MS_MPIE | MS_MIE)) | (this.priv << MS_MPP_SHIFT) | (ms & MS_MIE ? MS_MPIE : 0);
+      this.priv = Privilege.Machine;
+      tvecSlot = C_MTVEC;
+    }
+    this.mstatus = ms;
+    const tvLo = c64[tvecSlot * 2]!;
+    const base = toNum(tvLo & ~3, c64[tvecSlot * 2 + 1]!);
+    this.pc = interrupt && (tvLo & 3) === 1 ? base + 4 * cause : base;
+    this.privilegeChanged();
+  }
+
+  private mret(): void {
+    const ms = this.mstatus;
+    const mpp = ((ms & MS_MPP) >>> MS_MPP_SHIFT) as Privilege;
+    let next = (ms & ~(MS_MPP | MS_MIE)) | MS_MPIE | (ms & MS_MPIE ? MS_MIE : 0);
+    if (mpp !== Privilege.Machine) next &= ~MS_MPRV;
+    this.mstatus = next;
+    this.priv = mpp;
+    this.pc = toNum(this.c64[C_MEPC * 2]!, this.c64[C_MEPC * 2 + 1]!);
+    this.privilegeChanged();
+  }
+
+  private sret(): void {
+    const ms = this.mstatus;
+    const spp = (ms & MS_SPP ? Privilege.Supervisor : Privilege.User) as Privilege;
+    this.mstatus = ((ms & ~(MS_SPP | MS_SIE)) | MS_SPIE | (ms & MS_SPIE ? MS_SIE : 0)) & ~MS_MPRV;
+    this.priv = spp;
+    this.pc = toNum(this.c64[C_SEPC * 2]!, this.c64[C_SEPC * 2 + 1]!);
+    this.privilegeChanged();
+  }
+
+  private privilegeChanged(): void {
+    this.translationChanged();
+    this.intrCheck = true;
+  }
+
+  /** Takes the highest-priority pending and enabled interrupt, if any (priv spec order: MEI, MSI, MTI, SEI, SSI, STI). */
+  private takeInterrupt(): void {
+    const pending = this.mip & this.mie;
+    if (pending === 0) return;
+    const ms = this.mstatus;
+    const priv = this.priv;
+    const mEnabled = priv < Privilege.Machine || (ms & MS_MIE) !== 0;
+    const sEnabled = priv < Privilege.Supervisor || (priv === Privilege.Supervisor && (ms & MS_SIE) !== 0);
+    let m = mEnabled ? pending & ~this.mideleg : 0;
+    if (m === 0) m = sEnabled ? pending & this.mideleg : 0;
+    if (m === 0) return;
+    for (const cause of INTERRUPT_ORDER) {
+      if (m & (1 << cause)) {
+        this.waiting = false;
+        this.trap(cause, 0, 0, true);
+        this.fault = Fault.None;
+        return;
+      }
+    }
+  }
+
+  // ---- CSRs ------------------------------------------------------------------
+
+  /** Executes a Zicsr instruction; false when it trapped. */
+  private csrOp(op: Op, rd: number, rs1: number, csr: number): boolean {
+    const xl = this.xl;
+    const xh = this.xh;
+    const imm = op >= Op.CSRRWI;
+    const srcLo = imm ? rs1 : xl[rs1]!;
+    const srcHi = imm ? 0 : xh[rs1]!;
+    const kind = imm ? op - (Op.CSRRWI - Op.CSRRW) : op;
+    const writes = kind === Op.CSRRW || rs1 !== 0;
+    const reads = kind !== Op.CSRRW || rd !== 32;
+    // Access checks (priv spec, "CSR Address Mapping Conventions").
+    if (this.priv < ((csr >>> 8) & 3) || (writes && csr >>> 10 === 3)) {
+      this.illegal();
+      return false;
+    }
+    let oldLo = 0;
+    let oldHi = 0;
+    if (reads) {
+      if (!this.readCsr(csr)) {
+        this.illegal();
+        return false;
+      }
+      oldLo = r.lo;
+      oldHi = r.hi;
+    }
+    if (writes) {
+      let nl = srcLo;
+      let nh = srcHi;
+      if (kind === Op.CSRRS) {
+        nl = oldLo | srcLo;
+        nh = oldHi | srcHi;
+      } else if (kind === Op.CSRRC) {
+        nl = oldLo & ~srcLo;
+        nh = oldHi & ~srcHi;
+      }
+      if (!this.writeCsr(csr, nl, nh)) {
+        this.illegal();
+        return false;
+      }
+    }
+    xl[rd] = oldLo;
+    xh[rd] = oldHi;
+    return true;
+  }
+
+  private counterAllowed(csr: number): boolean {
+    const bit = 1 << (csr & 31);
+    if (this.priv < Privilege.Machine && !(this.mcounteren & bit)) return false;
+    if (this.priv < Privilege.Supervisor && !(this.scounteren & bit)) return false;
+    return true;
+  }
+
+  /** Reads a CSR into `r`; false when it does not exist (or is not accessible from here). */
+  readCsr(csr: number): boolean {
+    const c64 = this.c64;
+    const pair = (slot: number) => {
+      r.lo = c64[slot * 2]!;
+      r.hi = c64[slot * 2 + 1]!;
+      return true;
+    };
+    const num = (v: number) => {
+      r.lo = v | 0;
+      r.hi = Math.floor(v / TWO32) | 0;
+      return true;
+    };
+    switch (csr) {
+      case CSR.fflags:
+      case CSR.frm:
+      case CSR.fcsr:
+        if ((this.mstatus & MS_FS) === 0) return false;
+        r.hi = 0;
+        r.lo = csr === CSR.fflags ? this.fcsr & 0x1f : csr === CSR.frm ? (this.fcsr >>> 5) & 7 : this.fcsr & 0xff;
+        return true;
+      case CSR.cycle:
+      case CSR.instret:
+        if (!this.counterAllowed(csr)) return false;
+        return num(csr === CSR.cycle ? this.instretCount + this.cycleOffset : this.instretCount + this.instretOffset);
+      case CSR.time:
+        if (this.readTime === undefined || !this.counterAllowed(csr)) return false;
+        return num(this.readTime());
+      case CSR.mcycle:
+        return num(this.instretCount + this.cycleOffset);
+      case CSR.minstret:
+        return num(this.instretCount + this.instretOffset);
+      case CSR.sstatus: {
+        const ms = this.mstatus & SSTATUS_MASK;
+        r.lo = ms;
+        r.hi = (MSTATUS_HI_FIXED & 3) | ((ms & MS_FS) === MS_FS ? INTERRUPT_HI : 0); // UXL, SD
+        return true;
+      }
+      case CSR.mstatus: {
+        const ms = this.mstatus;
+        r.lo = ms;
+        r.hi = MSTATUS_HI_FIXED | ((ms & MS_FS) === MS_FS ? INTERRUPT_HI : 0);
+        return true;
+      }
+      case CSR.misa:
+        r.lo = MISA_LO;
+        r.hi = MISA_HI;
+        return true;
+      case CSR.medeleg:
+        return num(this.medeleg);
+      case CSR.mideleg:
+        return num(this.mideleg);
+      case CSR.mie:
+        return num(this.mie);
+      case CSR.mip:
+        return num(this.mip);
+      case CSR.sie:
+        return num(this.mie & this.mideleg);
+      case CSR.sip:
+        return num(this.mip & this.mideleg);
+      case CSR.mtvec:
+        return pair(C_MTVEC);
+      case CSR.stvec:
+        return pair(C_STVEC);
+      case CSR.mscratch:
+        return pair(C_MSCRATCH);
+      case CSR.sscratch:
+        return pair(C_SSCRATCH);
+      case CSR.mepc:
+        return pair(C_MEPC);
+      case CSR.sepc:
+        return pair(C_SEPC);
+      case CSR.mcause:
+        return pair(C_MCAUSE);
+      case CSR.scause:
+        return pair(C_SCAUSE);
+      case CSR.mtval:
+        return pair(C_MTVAL);
+      case CSR.stval:
+        return pair(C_STVAL);
+      case CSR.satp:
+        if (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM) return false;
+        return pair(C_SATP);
+      case CSR.menvcfg:
+        return pair(C_MENVCFG);
+      case CSR.senvcfg:
+        return pair(C_SENVCFG);
+      case CSR.mcounteren:
+        return num(this.mcounteren);
+      case CSR.scounteren:
+        return num(this.scounteren);
+      case CSR.mcountinhibit:
+        return num(this.mcountinhibit);
+      case CSR.mvendorid:
+      case CSR.marchid:
+      case CSR.mimpid:
+      case CSR.mconfigptr:
+        return num(0);
+      case CSR.mhartid:
+        return num(this.hartId);
+      default:
+        if (csr >= CSR.pmpcfg0 && csr < CSR.pmpcfg0 + 16) {
+          if (csr & 1) return false; // odd pmpcfg registers do not exist on RV64
+          this.tr.readPmpcfg(csr - CSR.pmpcfg0, this.pmpOut);
+          r.lo = this.pmpOut[0]!;
+          r.hi = this.pmpOut[1]!;
+          return true;
+        }
+        if (csr >= CSR.pmpaddr0 && csr < CSR.pmpaddr0 + 64) {
+          this.tr.readPmpaddr(csr - CSR.pmpaddr0, this.pmpOut);
+          r.lo = this.pmpOut[0]!;
+          r.hi = this.pmpOut[1]!;
+          return true;
+        }
+        // mhpmcounter3..31, mhpmevent3..31: implemented as read-only zero counters.
+        if ((csr > CSR.minstret && csr <= 0xb1f) || (csr >= CSR.mhpmevent3 && csr <= 0x33f)) return num(0);
+        if (csr >= CSR.hpmcounter3 && csr <= 0xc1f) return this.counterAllowed(csr) ? num(0) : false;
+        return false;
+    }
+  }
+
+  /** Writes a CSR (WARL rules applied); false when it does not exist here. */
+  writeCsr(csr: number, lo: number, hi: number): boolean {
+    const c64 = this.c64;
+    const set = (slot: number, l: number, h: number) => {
+      c64[slot * 2] = l;
+      c64[slot * 2 + 1] = h;
+      return true;
+    };
+    switch (csr) {
+      case CSR.fflags:
+      case CSR.frm:
+      case CSR.fcsr:
+        if ((this.mstatus & MS_FS) === 0) return false;
+        if (csr === CSR.fflags) this.fcsr = (this.fcsr & ~0x1f) | (lo & 0x1f);
+        else if (csr === CSR.frm) this.fcsr = (this.fcsr & 0x1f) | ((lo & 7) << 5);
+        else this.fcsr = lo & 0xff;
+        this.mstatus |= MS_FS; // writing FP state makes it Dirty
+        return true;
+      case CSR.mstatus:
+      case CSR.sstatus: {
+        const mask = csr === CSR.mstatus ? MSTATUS_WRITABLE : SSTATUS_MASK;
+        let next = (this.mstatus & ~mask) | (lo & mask);
+        // MPP is WARL: the reserved value 2 keeps the old field.
+        if (((next & MS_MPP) >>> MS_MPP_SHIFT) === 2) next = (next & ~MS_MPP) | (this.mstatus & MS_MPP);
+        const tlbBits = MS_SUM | MS_MXR | MS_MPRV | MS_MPP;
+        const changed = (next ^ this.mstatus) & tlbBits;
+        this.mstatus = next;
+        if (changed) this.configureTranslator();
+        this.intrCheck = true;
+        return true;
+      }
+      case CSR.misa:
+        return true; // fixed extensions: writes are ignored (WARL)
+      case CSR.medeleg:
+        this.medeleg = lo & MEDELEG_MASK;
+        return true;
+      case CSR.mideleg:
+        this.mideleg = lo & MIP_S_MASK;
+        this.intrCheck = true;
+        return true;
+      case CSR.mie:
+        this.mie = lo & MIE_MASK;
+        this.intrCheck = true;
+        return true;
+      case CSR.sie:
+        this.mie = (this.mie & ~this.mideleg) | (lo & this.mideleg);
+        this.intrCheck = true;
+        return true;
+      case CSR.mip:
+        this.mipSw = lo & MIP_S_MASK;
+        this.intrCheck = true;
+        return true;
+      case CSR.sip: {
+        // Only SSIP is writable through sip, and only when delegated.
+        const m = this.mideleg & (1 << IRQ.SSIP);
+        this.mipSw = (this.mipSw & ~m) | (lo & m);
+        this.intrCheck = true;
+        return true;
+      }
+      case CSR.mtvec:
+      case CSR.stvec: {
+        // MODE 0 (direct) and 1 (vectored); reserved modes fall back to direct.
+        const mode = (lo & 3) > 1 ? 0 : lo & 3;
+        return set(csr === CSR.mtvec ? C_MTVEC : C_STVEC, (lo & ~3) | mode, hi);
+      }
+      case CSR.mscratch:
+        return set(C_MSCRATCH, lo, hi);
+      case CSR.sscratch:
+        return set(C_SSCRATCH, lo, hi);
+      case CSR.mepc:
+        return set(C_MEPC, lo & ~1, hi);
+      case CSR.sepc:
+        return set(C_SEPC, lo & ~1, hi);
+      case CSR.mcause:
+        return set(C_MCAUSE, lo, hi);
+      case CSR.scause:
+        return set(C_SCAUSE, lo, hi);
+      case CSR.mtval:
+        return set(C_MTVAL, lo, hi);
+      case CSR.stval:
+        return set(C_STVAL, lo, hi);
+      case CSR.satp: {
+        if (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM) return false;
+        const mode = hi >>> 28;
+        // Unsupported modes leave satp unchanged (Linux probes Sv57, Sv48, then Sv39).
+        if (mode !== 0 && mode !== 8 && mode !== 9) return true;
+        set(C_SATP, lo, hi); // all 16 ASID bits and 44 PPN bits implemented
+        this.configureTranslator();
+        return true;
+      }
+      case CSR.menvcfg:
+        return set(C_MENVCFG, lo & 1, 0); // FIOM only
+      case CSR.senvcfg:
+        return set(C_SENVCFG, lo & 1, 0);
+      case CSR.mcounteren:
+        this.mcounteren = lo >>> 0;
+        return true;
+      case CSR.scounteren:
+        this.scounteren = lo >>> 0;
+        return true;
+      case CSR.mcountinhibit:
+        this.mcountinhibit = lo & 0x5; // CY and IR
+        return true;
+      case CSR.mcycle:
+        this.cycleOffset = toNum(lo, hi) - this.instretCount;
+        return true;
+      case CSR.minstret:
+        this.instretOffset = toNum(lo, hi) - this.instretCount;
+        return true;
+      default:
+        if (csr >= CSR.pmpcfg0 && csr < CSR.pmpcfg0 + 16) {
+          if (csr & 1) return false;
+          this.tr.writePmpcfg(csr - CSR.pmpcfg0, lo, hi);
+          this.configureTranslator();
+          return true;
+        }
+        if (csr >= CSR.pmpaddr0 && csr < CSR.pmpaddr0 + 64) {
+          this.tr.writePmpaddr(csr - CSR.pmpaddr0, lo, hi);
+          this.configureTranslator();
+          return true;
+        }
+        if ((csr > CSR.minstret && csr <= 0xb1f) || (csr >= CSR.mhpmevent3 && csr <= 0x33f)) return true;
+        return false;
+    }
+  }
+
+  private configureTranslator(): void {
+    const ms = this.mstatus;
+    this.tr.configure(this.c64[C_SATP * 2]!, this.c64[C_SATP * 2 + 1]!, (ms & MS_SUM) !== 0, (ms & MS_MXR) !== 0);
+    this.translationChanged();
+  }
+
+  /** Reads a CSR as an unsigned bigint regardless of privilege (debuggers, tests); throws for a CSR that does not exist. */
+  readCsrBig(csr: number): bigint {
+    const priv = this.priv;
+    this.priv = Privilege.Machine;
+    const ok = this.readCsr(csr);
+    this.priv = priv;
+    if (!ok) throw new RangeError(`no CSR 0x${csr.toString(16)}`);
+    return BigInt.asUintN(64, toBig(r.lo, r.hi));
+  }
+
+  /** The disassembly of the instruction at pc, for error messages. */
+  describePc(): string {
+    const inst = this.peekInstruction(this.pc);
+    return `pc=0x${this.pc.toString(16)} ${inst < 0 ? '(unreadable)' : disassemble(inst, this.pc)}`;
+  }
+}
+
+const PAGE_FAULT_CAUSE = [CAUSE.FETCH_PAGE_FAULT, CAUSE.LOAD_PAGE_FAULT, CAUSE.STORE_PAGE_FAULT];
+const ACCESS_FAULT_CAUSE = [CAUSE.FETCH_ACCESS, CAUSE.LOAD_ACCESS, CAUSE.STORE_ACCESS];
+const INTERRUPT_ORDER = [IRQ.MEIP, IRQ.MSIP, IRQ.MTIP, IRQ.SEIP, IRQ.SSIP, IRQ.STIP] as const;
+
+/** Signed 64-bit a < b on pairs. */
+function lt(al: number, ah: number, bl: number, bh: number): boolean {
+  return ah < bh || (ah === bh && al >>> 0 < bl >>> 0);
+}
+
+/** Unsigned 64-bit a < b on pairs. */
+function ltu(al: number, ah: number, bl: number, bh: number): boolean {
+  return ah >>> 0 < bh >>> 0 || (ah === bh && al >>> 0 < bl >>> 0);
+}
