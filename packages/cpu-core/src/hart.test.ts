@@ -258,7 +258,7 @@ describe('loads and stores', () => {
   it('a store into decoded code is seen by the next fetch (self-modifying code)', () => {
     // x3 = 1; sw x2 -> [pc of slot 3]; slot 3 was "addi x3, x0, 1" and becomes "addi x3, x0, 2"
     const prog = [asm.addi(3, 0, 0), asm.store(2, 2, 1, 0), asm.addi(0, 0, 0), asm.addi(3, 0, 1)];
-    const { hart } = hartWith(prog);
+    const { hart, view } = hartWith(prog);
     hart.setX(1, BigInt(RAM_BASE + 12));
     hart.setX(2, BigInt(asm.addi(3, 0, 2)));
     // Decode the target once first by running a copy of the loop: run, rewind, run again.
@@ -367,15 +367,15 @@ describe('traps, CSRs and privilege', () => {
   });
   it('mret returns to mepc in MPP and restores MIE from MPIE', () => {
     // mepc = target; mstatus.MPP = U, MPIE = 1; mret; then ecall from U
-    const { hart } = hartWith([asm.csr(1, 0, 0x341, 1), asm.csr(1, 0, 0x300, 2), asm.mret]);
+    const { hart, view } = hartWith([asm.csr(1, 0, 0x341, 1), asm.csr(1, 0, 0x300, 2), asm.mret]);
     hart.setX(1, BigInt(RAM_BASE + 0x40));
     hart.setX(2, 0x80n); // MPIE
-    new DataView(hart['bus'].ram.bytes.buffer).setUint32(0x40, asm.ecall, true);
+    view.setUint32(0x40, asm.ecall, true);
     hart.run(4);
     expect(hart.readCsrBig(0x342)).toBe(8n); // ecall from U
     const ms = hart.readCsrBig(0x300);
     expect(ms & 0x1800n).toBe(0n); // MPP = U
-    expect(ms & 0x80n).toBe(0x80n); // MPIE = old MIE (1 after mret) 
+    expect(ms & 0x80n).toBe(0x80n); // MPIE = old MIE (1 after mret)
   });
   it('M-mode CSRs are illegal from U-mode and read-only CSRs cannot be written', () => {
     const { hart } = hartWith([asm.csr(2, 3, 0xf14, 0), asm.csr(1, 0, 0xf14, 1)]);
@@ -418,7 +418,7 @@ describe('traps, CSRs and privilege', () => {
     expect(hart.getX(4)).toBe(12345n);
   });
   it('a timer interrupt is taken when enabled, and WFI wakes for it', () => {
-    const { hart } = hartWith([
+    const { hart, view } = hartWith([
       asm.csr(1, 0, 0x305, 2), // mtvec
       asm.csr(1, 0, 0x304, 1), // mie = MTIE
       asm.csr(6, 0, 0x300, 8), // mstatus.MIE
@@ -427,7 +427,7 @@ describe('traps, CSRs and privilege', () => {
     ]);
     hart.setX(1, 1n << 7n);
     hart.setX(2, BigInt(RAM_BASE + 0x100));
-    new DataView(hart['bus'].ram.bytes.buffer).setUint32(0x100, asm.addi(6, 0, 1), true);
+    view.setUint32(0x100, asm.addi(6, 0, 1), true);
     expect(hart.run(10)).toBe('wfi');
     expect(hart.run(10)).toBe('wfi');
     hart.setPending(IRQ.MTIP, true);
@@ -449,7 +449,7 @@ describe('traps, CSRs and privilege', () => {
     expect(hart.pc).toBe(RAM_BASE + 16);
   });
   it('exceptions delegated with medeleg go to S-mode from U-mode', () => {
-    const { hart } = hartWith([
+    const { hart, view } = hartWith([
       asm.csr(1, 0, 0x302, 1), // medeleg = ecall from U
       asm.csr(1, 0, 0x105, 2), // stvec
       asm.csr(1, 0, 0x341, 3), // mepc
@@ -458,7 +458,7 @@ describe('traps, CSRs and privilege', () => {
     hart.setX(1, 1n << 8n);
     hart.setX(2, BigInt(RAM_BASE + 0x200));
     hart.setX(3, BigInt(RAM_BASE + 0x100));
-    new DataView(hart['bus'].ram.bytes.buffer).setUint32(0x100, asm.ecall, true);
+    view.setUint32(0x100, asm.ecall, true);
     hart.run(5);
     expect(hart.priv).toBe(1);
     expect(hart.pc).toBe(RAM_BASE + 0x200);
@@ -493,5 +493,38 @@ describe('run()', () => {
     hart.setX(1, -(1n << 63n));
     expect(() => hart.run(3)).not.toThrow();
     expect(hart.readCsrBig(0x342)).toBe(1n);
+  });
+});
+
+describe('compressed execution', () => {
+  it('advances pc by 2 and links pc+2', () => {
+    // c.li a0, 5; c.addi a0, 1; c.jalr t0 (t0 = RAM+0x40); at 0x40: c.mv a1, a0
+    const { hart, view } = hartWith([{ c: 0x4515 }, { c: 0x0505 }, { c: 0x9282 }]);
+    view.setUint16(0x40, 0x85aa, true); // c.mv a1, a0
+    hart.setX(5, BigInt(RAM_BASE + 0x40));
+    hart.run(4);
+    expect(hart.getX(10)).toBe(6n);
+    expect(hart.getX(11)).toBe(6n);
+    expect(hart.getX(1)).toBe(BigInt(RAM_BASE + 6));
+    expect(hart.pc).toBe(RAM_BASE + 0x42);
+  });
+  it('c.ldsp/c.sdsp and c.lwsp sign-extend', () => {
+    // c.sdsp ra, 8(sp); c.lwsp a5, 8(sp); c.ldsp s2, 8(sp)
+    const { hart } = hartWith([{ c: 0xe406 }, { c: 0x47a2 }, { c: 0x6922 }]);
+    hart.setX(2, BigInt(RAM_BASE + 0x800));
+    hart.setX(1, -2n);
+    hart.run(3);
+    expect(hart.getX(15)).toBe(-2n);
+    expect(hart.getX(18)).toBe(-2n);
+  });
+  it('a 32-bit instruction straddling two pages executes', () => {
+    const { hart, view } = hartWith([]);
+    view.setUint32(0xffe, 0x00150513, true); // addi a0, a0, 1 across 0x1000
+    hart.pc = RAM_BASE + 0xffe;
+    hart.setX(10, 41n);
+    hart.run(1);
+    expect(hart.getX(10)).toBe(42n);
+    expect(hart.pc).toBe(RAM_BASE + 0x1002);
+    expect(hart.instret).toBe(1);
   });
 });

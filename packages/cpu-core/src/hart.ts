@@ -179,7 +179,19 @@ const MS_TVM = 1 << 20;
 const MS_TW = 1 << 21;
 const MS_TSR = 1 << 22;
 const MSTATUS_WRITABLE =
-  MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | MS_MPP | MS_FS | MS_MPRV | MS_SUM | MS_MXR | MS_TVM | MS_TW | MS_TSR;
+  MS_SIE |
+  MS_MIE |
+  MS_SPIE |
+  MS_MPIE |
+  MS_SPP |
+  MS_MPP |
+  MS_FS |
+  MS_MPRV |
+  MS_SUM |
+  MS_MXR |
+  MS_TVM |
+  MS_TW |
+  MS_TSR;
 const SSTATUS_MASK = MS_SIE | MS_SPIE | MS_SPP | MS_FS | MS_SUM | MS_MXR;
 /** mstatus bits 35:32: UXL = SXL = 2 (64-bit). */
 const MSTATUS_HI_FIXED = 0xa;
@@ -712,7 +724,14 @@ export class RiscvHart implements Hart {
         case Op.REM:
         case Op.REMU: {
           const op = w & 0x3ff;
-          divrem(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!, op === Op.DIV || op === Op.REM, op === Op.REM || op === Op.REMU);
+          divrem(
+            xl[rs1]!,
+            xh[rs1]!,
+            xl[rs2]!,
+            xh[rs2]!,
+            op === Op.DIV || op === Op.REM,
+            op === Op.REM || op === Op.REMU,
+          );
           xl[rd] = r.lo;
           xh[rd] = r.hi;
           this.pc = pc + len;
@@ -730,7 +749,12 @@ export class RiscvHart implements Hart {
         case Op.REMW:
         case Op.REMUW: {
           const op = w & 0x3ff;
-          const v = divrem32(xl[rs1]!, xl[rs2]!, op === Op.DIVW || op === Op.REMW, op === Op.REMW || op === Op.REMUW);
+          const v = divrem32(
+            xl[rs1]!,
+            xl[rs2]!,
+            op === Op.DIVW || op === Op.REMW,
+            op === Op.REMW || op === Op.REMUW,
+          );
           xl[rd] = v;
           xh[rd] = v >> 31;
           this.pc = pc + len;
@@ -906,7 +930,7 @@ export class RiscvHart implements Hart {
    * `this.fault` is set. Misaligned accesses are handled here, in hardware.
    */
   private load(va: number, size: number): number {
-    if (((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE)) return this.loadBytewise(va, size);
+    if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) return this.loadBytewise(va, size);
     const pa = this.translate(va, AccessType.Load);
     if (pa < 0) {
       this.fault = Fault.Raised;
@@ -1114,7 +1138,8 @@ export class RiscvHart implements Hart {
       default: {
         // MIN, MAX, MINU, MAXU: keep the old value when it wins the comparison.
         const k = dbl ? op - (Op.AMOSWAP_D - Op.AMOSWAP_W) : op;
-        const less = k === Op.AMOMIN_W || k === Op.AMOMAX_W ? lt(oldLo, oldHi, bl, bh) : ltu(oldLo, oldHi, bl, bh);
+        const less =
+          k === Op.AMOMIN_W || k === Op.AMOMAX_W ? lt(oldLo, oldHi, bl, bh) : ltu(oldLo, oldHi, bl, bh);
         const keepOld = k === Op.AMOMIN_W || k === Op.AMOMINU_W ? less : !less;
         nl = keepOld ? oldLo : bl;
         nh = keepOld ? oldHi : bh;
@@ -1181,7 +1206,9 @@ export class RiscvHart implements Hart {
     const op = OP_OF_ROW[row]!;
     this.packedImm = op === Op.ILLEGAL ? inst : d.imm;
     const rd = d.rd === 0 ? 32 : d.rd;
-    return op | (rd << F_RD) | (d.rs1 << F_RS1) | (d.rs2 << F_RS2) | (d.rs3 << F_RS3) | (d.len === 2 ? 1 << 31 : 0);
+    return (
+      op | (rd << F_RD) | (d.rs1 << F_RS1) | (d.rs2 << F_RS2) | (d.rs3 << F_RS3) | (d.len === 2 ? 1 << 31 : 0)
+    );
   }
 
   /**
@@ -1425,12 +1452,15 @@ export class RiscvHart implements Hart {
       case CSR.fcsr:
         if ((this.mstatus & MS_FS) === 0) return false;
         r.hi = 0;
-        r.lo = csr === CSR.fflags ? this.fcsr & 0x1f : csr === CSR.frm ? (this.fcsr >>> 5) & 7 : this.fcsr & 0xff;
+        r.lo =
+          csr === CSR.fflags ? this.fcsr & 0x1f : csr === CSR.frm ? (this.fcsr >>> 5) & 7 : this.fcsr & 0xff;
         return true;
       case CSR.cycle:
       case CSR.instret:
         if (!this.counterAllowed(csr)) return false;
-        return num(csr === CSR.cycle ? this.instretCount + this.cycleOffset : this.instretCount + this.instretOffset);
+        return num(
+          csr === CSR.cycle ? this.instretCount + this.cycleOffset : this.instretCount + this.instretOffset,
+        );
       case CSR.time:
         if (this.readTime === undefined || !this.counterAllowed(csr)) return false;
         return num(this.readTime());
@@ -1550,7 +1580,7 @@ export class RiscvHart implements Hart {
         const mask = csr === CSR.mstatus ? MSTATUS_WRITABLE : SSTATUS_MASK;
         let next = (this.mstatus & ~mask) | (lo & mask);
         // MPP is WARL: the reserved value 2 keeps the old field.
-        if (((next & MS_MPP) >>> MS_MPP_SHIFT) === 2) next = (next & ~MS_MPP) | (this.mstatus & MS_MPP);
+        if ((next & MS_MPP) >>> MS_MPP_SHIFT === 2) next = (next & ~MS_MPP) | (this.mstatus & MS_MPP);
         const tlbBits = MS_SUM | MS_MXR | MS_MPRV | MS_MPP;
         const changed = (next ^ this.mstatus) & tlbBits;
         this.mstatus = next;
@@ -1655,7 +1685,12 @@ export class RiscvHart implements Hart {
 
   private configureTranslator(): void {
     const ms = this.mstatus;
-    this.tr.configure(this.c64[C_SATP * 2]!, this.c64[C_SATP * 2 + 1]!, (ms & MS_SUM) !== 0, (ms & MS_MXR) !== 0);
+    this.tr.configure(
+      this.c64[C_SATP * 2]!,
+      this.c64[C_SATP * 2 + 1]!,
+      (ms & MS_SUM) !== 0,
+      (ms & MS_MXR) !== 0,
+    );
     this.translationChanged();
   }
 

@@ -37,8 +37,7 @@ ENCODINGS.forEach((e, i) => {
     bucket32[e.match & 0x7f]!.push(i);
   }
 });
-const byMaskBits = (a: number, b: number) =>
-  popcount(ENCODINGS[b]!.mask) - popcount(ENCODINGS[a]!.mask);
+const byMaskBits = (a: number, b: number) => popcount(ENCODINGS[b]!.mask) - popcount(ENCODINGS[a]!.mask);
 for (const b of bucket32) b.sort(byMaskBits);
 for (const b of bucket16) b.sort(byMaskBits);
 
@@ -97,13 +96,25 @@ function fields32(inst: number, e: Encoding, out: Decoded): void {
       out.imm = ((inst >> 25) << 5) | bits(inst, 11, 7);
       break;
     case 'B':
-      out.imm = sext((bits(inst, 31, 31) << 12) | (bits(inst, 7, 7) << 11) | (bits(inst, 30, 25) << 5) | (bits(inst, 11, 8) << 1), 13);
+      out.imm = sext(
+        (bits(inst, 31, 31) << 12) |
+          (bits(inst, 7, 7) << 11) |
+          (bits(inst, 30, 25) << 5) |
+          (bits(inst, 11, 8) << 1),
+        13,
+      );
       break;
     case 'U':
       out.imm = inst & 0xfffff000;
       break;
     case 'J':
-      out.imm = sext((bits(inst, 31, 31) << 20) | (bits(inst, 19, 12) << 12) | (bits(inst, 20, 20) << 11) | (bits(inst, 30, 21) << 1), 21);
+      out.imm = sext(
+        (bits(inst, 31, 31) << 20) |
+          (bits(inst, 19, 12) << 12) |
+          (bits(inst, 20, 20) << 11) |
+          (bits(inst, 30, 21) << 1),
+        21,
+      );
       break;
     case 'SH6':
       out.imm = bits(inst, 25, 20);
@@ -172,7 +183,11 @@ function fields16(c: number, e: Encoding, out: Decoded): boolean {
       out.rd = 2;
       out.rs1 = 2;
       out.imm = sext(
-        (bits(c, 12, 12) << 9) | (bits(c, 6, 6) << 4) | (bits(c, 5, 5) << 6) | (bits(c, 4, 3) << 7) | (bits(c, 2, 2) << 5),
+        (bits(c, 12, 12) << 9) |
+          (bits(c, 6, 6) << 4) |
+          (bits(c, 5, 5) << 6) |
+          (bits(c, 4, 3) << 7) |
+          (bits(c, 2, 2) << 5),
         10,
       );
       return out.imm !== 0;
@@ -234,7 +249,11 @@ function fields16(c: number, e: Encoding, out: Decoded): boolean {
       out.rs1 = rs1P;
       out.rs2 = 0;
       out.imm = sext(
-        (bits(c, 12, 12) << 8) | (bits(c, 11, 10) << 3) | (bits(c, 6, 5) << 6) | (bits(c, 4, 3) << 1) | (bits(c, 2, 2) << 5),
+        (bits(c, 12, 12) << 8) |
+          (bits(c, 11, 10) << 3) |
+          (bits(c, 6, 5) << 6) |
+          (bits(c, 4, 3) << 1) |
+          (bits(c, 2, 2) << 5),
         9,
       );
       return true;

@@ -1,17 +1,77 @@
+import { CSR_NAMES } from '../csr-names.js';
 import { decode, newDecoded } from './decoder.js';
 import { ENCODINGS } from './table.js';
-import { CSR_NAMES } from '../csr-names.js';
 
 /** ABI names of x0..x31 (psABI). */
 export const XREG_NAMES = [
-  'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6',
+  'zero',
+  'ra',
+  'sp',
+  'gp',
+  'tp',
+  't0',
+  't1',
+  't2',
+  's0',
+  's1',
+  'a0',
+  'a1',
+  'a2',
+  'a3',
+  'a4',
+  'a5',
+  'a6',
+  'a7',
+  's2',
+  's3',
+  's4',
+  's5',
+  's6',
+  's7',
+  's8',
+  's9',
+  's10',
+  's11',
+  't3',
+  't4',
+  't5',
+  't6',
 ] as const;
 
 /** ABI names of f0..f31. */
 export const FREG_NAMES = [
-  'ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
-  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
+  'ft0',
+  'ft1',
+  'ft2',
+  'ft3',
+  'ft4',
+  'ft5',
+  'ft6',
+  'ft7',
+  'fs0',
+  'fs1',
+  'fa0',
+  'fa1',
+  'fa2',
+  'fa3',
+  'fa4',
+  'fa5',
+  'fa6',
+  'fa7',
+  'fs2',
+  'fs3',
+  'fs4',
+  'fs5',
+  'fs6',
+  'fs7',
+  'fs8',
+  'fs9',
+  'fs10',
+  'fs11',
+  'ft8',
+  'ft9',
+  'ft10',
+  'ft11',
 ] as const;
 
 const scratch = newDecoded();
@@ -34,8 +94,24 @@ export function disassemble(inst: number, pc?: number): string {
   const fmt = e.format ?? cFormatAsBase(e.cfmt);
   const isF = e.ext === 'F' || e.ext === 'D' || e.name.includes('.f');
   const rd = isF && !/^f(mv\.x|class|eq|lt|le|cvt\.[wl])/.test(e.name) ? f(d.rd) : x(d.rd);
-  const rs1 = isF && /^f(mv\.[wd]\.x|cvt\.[sd]\.[wl])/.test(e.name) ? x(d.rs1) : isF && !/^f(l|s)[wd]$/.test(e.name) && !e.name.startsWith('c.') ? f(d.rs1) : x(d.rs1);
+  const rs1 =
+    isF && /^f(mv\.[wd]\.x|cvt\.[sd]\.[wl])/.test(e.name)
+      ? x(d.rs1)
+      : isF && !/^f(l|s)[wd]$/.test(e.name) && !e.name.startsWith('c.')
+        ? f(d.rs1)
+        : x(d.rs1);
   const rs2 = isF ? f(d.rs2) : x(d.rs2);
+  switch (e.cfmt) {
+    case 'CJ':
+      return `${e.name} ${target(d.imm)}`;
+    case 'CB_BRANCH':
+      return `${e.name} ${x(d.rs1)}, ${target(d.imm)}`;
+    case 'CR_JR':
+    case 'CR_JALR':
+      return `${e.name} ${x(d.rs1)}`;
+    default:
+      break;
+  }
   switch (fmt) {
     case 'R':
     case 'RF':
