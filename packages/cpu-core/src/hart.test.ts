@@ -528,3 +528,54 @@ describe('compressed execution', () => {
     expect(hart.instret).toBe(1);
   });
 });
+
+describe('F and D', () => {
+  // Encodings from GNU as: fadd.s fa0,fa1,fa2 (dyn) = 0x00c5f553; fadd.d fa0,fa1,fa2 = 0x02c5f553
+  const FADD_S = 0x00c5f553;
+  const FADD_D = 0x02c5f553;
+  const enableFs = asm.csr(2, 0, 0x300, 5); // csrs mstatus, x5 (x5 = FS initial)
+  function fpHart(program: number[]) {
+    const h = hartWith([enableFs, ...program]);
+    h.hart.setX(5, 1n << 13n);
+    return h;
+  }
+  it('is illegal while mstatus.FS is Off', () => {
+    const { hart } = hartWith([FADD_S]);
+    hart.run(1);
+    expect(hart.readCsrBig(0x342)).toBe(2n);
+  });
+  it('fadd.s on NaN-boxed values; an improperly boxed operand reads as the canonical NaN', () => {
+    const fmvwx = (fd: number, rs: number) => (0xf0000053 | (rs << 15) | (fd << 7)) >>> 0;
+    const fmvxd = (rd: number, fs: number) => (0xe2000053 | (fs << 15) | (rd << 7)) >>> 0;
+    const fmvdx = (fd: number, rs: number) => (0xf2000053 | (rs << 15) | (fd << 7)) >>> 0;
+    const { hart } = fpHart([fmvwx(11, 1), fmvwx(12, 2), FADD_S, fmvxd(3, 10), fmvdx(12, 2), FADD_S, fmvxd(4, 10)]);
+    hart.setX(1, 0x3fc0_0000n); // 1.5f
+    hart.setX(2, 0x4010_0000n); // 2.25f
+    hart.run(8);
+    expect(BigInt.asUintN(64, hart.getX(3))).toBe(0xffff_ffff_4070_0000n); // 3.75f, boxed
+    expect(BigInt.asUintN(64, hart.getX(4))).toBe(0xffff_ffff_7fc0_0000n);
+    expect(hart.readCsrBig(0x300) & 0x6000n).toBe(0x6000n); // FS Dirty
+    expect(hart.readCsrBig(0x300) >> 63n).toBe(1n); // SD
+  });
+  it('fadd.d rounds with frm and accrues NX in fflags; reserved frm is illegal', () => {
+    const fmvdx = (fd: number, rs: number) => (0xf2000053 | (rs << 15) | (fd << 7)) >>> 0;
+    const fmvxd = (rd: number, fs: number) => (0xe2000053 | (fs << 15) | (rd << 7)) >>> 0;
+    const csrwi = (csr: number, v: number) => asm.csr(5, 0, csr, v);
+    const { hart } = fpHart([
+      fmvdx(11, 1),
+      fmvdx(12, 2),
+      csrwi(0x002, 3), // frm = RUP
+      FADD_D,
+      fmvxd(3, 10),
+      asm.csr(2, 4, 0x001, 0), // frrflags -> x4
+      csrwi(0x002, 5), // reserved frm
+      FADD_D,
+    ]);
+    hart.setX(1, 0x3ff0_0000_0000_0000n); // 1.0
+    hart.setX(2, 0x3ca0_0000_0000_0000n); // 2^-53: exactly half an ulp of 1.0
+    hart.run(9);
+    expect(hart.getX(3)).toBe(0x3ff0_0000_0000_0001n);
+    expect(hart.getX(4)).toBe(1n); // NX
+    expect(hart.readCsrBig(0x342)).toBe(2n);
+  });
+});

@@ -11,6 +11,7 @@ import { CSR } from './csr-names.js';
 import { decode, newDecoded } from './decode/decoder.js';
 import { disassemble } from './decode/disasm.js';
 import { ENCODINGS } from './decode/table.js';
+import { CANONICAL_NAN_32, SoftFloat } from './fpu/index.js';
 import { divrem, divrem32, fromBig, mul64, mulh, mulhsu, mulhu, r, toBig, toNum } from './int64.js';
 
 /** What a hart needs from the board. */
@@ -154,7 +155,72 @@ enum Op {
   MRET,
   WFI,
   SFENCE_VMA,
+  // F and D: every op from FP_FIRST on is executed by execFp.
+  FLW,
+  FSW,
+  FMADD_S,
+  FMSUB_S,
+  FNMSUB_S,
+  FNMADD_S,
+  FADD_S,
+  FSUB_S,
+  FMUL_S,
+  FDIV_S,
+  FSGNJ_S,
+  FSGNJN_S,
+  FSGNJX_S,
+  FMIN_S,
+  FMAX_S,
+  FEQ_S,
+  FLT_S,
+  FLE_S,
+  FSQRT_S,
+  FCVT_W_S,
+  FCVT_WU_S,
+  FCVT_L_S,
+  FCVT_LU_S,
+  FCVT_S_W,
+  FCVT_S_WU,
+  FCVT_S_L,
+  FCVT_S_LU,
+  FMV_X_W,
+  FCLASS_S,
+  FMV_W_X,
+  FLD,
+  FSD,
+  FMADD_D,
+  FMSUB_D,
+  FNMSUB_D,
+  FNMADD_D,
+  FADD_D,
+  FSUB_D,
+  FMUL_D,
+  FDIV_D,
+  FSGNJ_D,
+  FSGNJN_D,
+  FSGNJX_D,
+  FMIN_D,
+  FMAX_D,
+  FEQ_D,
+  FLT_D,
+  FLE_D,
+  FSQRT_D,
+  FCVT_W_D,
+  FCVT_WU_D,
+  FCVT_L_D,
+  FCVT_LU_D,
+  FCVT_D_W,
+  FCVT_D_WU,
+  FCVT_D_L,
+  FCVT_D_LU,
+  FMV_X_D,
+  FCLASS_D,
+  FMV_D_X,
+  FCVT_S_D,
+  FCVT_D_S,
 }
+
+const FP_FIRST = Op.FLW;
 
 /** Op id for each ENCODINGS row (compressed rows map to the base op they expand to). */
 const OP_OF_ROW = Int32Array.from(ENCODINGS, (e) => {
@@ -200,8 +266,8 @@ const MIP_S_MASK = (1 << IRQ.SSIP) | (1 << IRQ.STIP) | (1 << IRQ.SEIP);
 const MIE_MASK = MIP_S_MASK | (1 << IRQ.MSIP) | (1 << IRQ.MTIP) | (1 << IRQ.MEIP);
 /** Exceptions that may be delegated to S-mode (all but ECALL from M and reserved ones). */
 const MEDELEG_MASK = 0xb3ff;
-/** misa: MXL=2 and extensions A, C, I, M, S, U (F and D join when the FPU lands). */
-const MISA_LO = (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+/** misa: MXL=2 and extensions A, C, D, F, I, M, S, U. */
+const MISA_LO = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
 const MISA_HI = 2 << 30;
 
 // Slots of 64-bit CSRs held as lo/hi pairs in `c64`.
@@ -837,6 +903,36 @@ export class RiscvHart implements Hart {
         case Op.AMOMAXU_D:
           if (this.atomic(w & 0x3ff, rd, rs1, rs2)) this.pc = pc + len;
           break;
+        case Op.FLW:
+        case Op.FLD:
+        case Op.FSW:
+        case Op.FSD: {
+          if ((this.mstatus & MS_FS) === 0) {
+            this.illegal();
+            break;
+          }
+          const op = w & 0x3ff;
+          const va = toNum(xl[rs1]!, xh[rs1]!) + imm;
+          const fr = op === Op.FSW || op === Op.FSD ? rs2 : rd & 31;
+          if (op === Op.FLW) {
+            const v = this.load(va, 4);
+            if (this.fault !== Fault.None) break;
+            this.fl[fr] = v;
+            this.fh[fr] = -1; // NaN-box
+            this.mstatus |= MS_FS;
+          } else if (op === Op.FLD) {
+            const v = this.load(va, 8);
+            if (this.fault !== Fault.None) break;
+            this.fl[fr] = v;
+            this.fh[fr] = this.hiTmp;
+            this.mstatus |= MS_FS;
+          } else {
+            this.store(va, op === Op.FSW ? 4 : 8, this.fl[fr]!, this.fh[fr]!);
+            if (this.fault !== Fault.None) break;
+          }
+          this.pc = pc + len;
+          break;
+        }
         case Op.CROSS_PAGE:
           // A 32-bit instruction straddling two pages: fetch both halves, run it from the scratch page.
           n--;
@@ -847,6 +943,10 @@ export class RiscvHart implements Hart {
           }
           continue;
         default:
+          if ((w & 0x3ff) >= FP_FIRST) {
+            if (this.execFp(w & 0x3ff, rd, rs1, rs2, (w >>> F_RS3) & 31, imm)) this.pc = pc + len;
+            break;
+          }
           // ILLEGAL: the instruction bits are kept in the imm word for mtval.
           this.trapNum(CAUSE.ILLEGAL_INSTRUCTION, imm >>> 0);
           break;
@@ -1151,6 +1251,241 @@ export class RiscvHart implements Hart {
     if (this.decoded[off >>> 12] !== undefined) this.invalidateCode(off >>> 12);
     xl[rd] = oldLo;
     xh[rd] = oldHi;
+    return true;
+  }
+
+  // ---- F and D ---------------------------------------------------------------
+
+  private readonly sf = new SoftFloat();
+
+  /** Single-precision operand: the low word if properly NaN-boxed, else the canonical NaN. */
+  private f32(r: number): number {
+    return this.fh[r] === -1 ? this.fl[r]! >>> 0 : CANONICAL_NAN_32;
+  }
+
+  private f64(r: number): bigint {
+    return (BigInt(this.fh[r]! >>> 0) << 32n) | BigInt(this.fl[r]! >>> 0);
+  }
+
+  private setF32(r: number, v: number): void {
+    this.fl[r] = v | 0;
+    this.fh[r] = -1;
+  }
+
+  private setF64(r: number, v: bigint): void {
+    this.fl[r] = Number(v & 0xffffffffn) | 0;
+    this.fh[r] = Number((v >> 32n) & 0xffffffffn) | 0;
+  }
+
+  private setXBig(rd: number, v: bigint): void {
+    fromBig(v);
+    this.xl[rd] = r.lo;
+    this.xh[rd] = r.hi;
+  }
+
+  private setX32(rd: number, v: number): void {
+    this.xl[rd] = v | 0;
+    this.xh[rd] = (v | 0) >> 31;
+  }
+
+  /**
+   * Executes an OP-FP or fused multiply-add instruction; false when it trapped
+   * (mstatus.FS off, or a reserved rounding mode). Flags accrue into fcsr.
+   */
+  private execFp(op: Op, rdx: number, rs1: number, rs2: number, rs3: number, rmField: number): boolean {
+    if ((this.mstatus & MS_FS) === 0) {
+      this.illegal();
+      return false;
+    }
+    const rm = rmField === 7 ? (this.fcsr >>> 5) & 7 : rmField;
+    const sf = this.sf;
+    sf.flags = 0;
+    const fd = rdx & 31; // FP destinations: f0 is a real register
+    const xl = this.xl;
+    const xh = this.xh;
+    const xBig = (i: number) => toBig(xl[i]!, xh[i]!);
+    const needsRm = rm > 4;
+    switch (op) {
+      case Op.FSGNJ_S:
+      case Op.FSGNJN_S:
+      case Op.FSGNJX_S: {
+        const a = this.f32(rs1);
+        const b = this.f32(rs2);
+        const sign = op === Op.FSGNJ_S ? b : op === Op.FSGNJN_S ? ~b : a ^ b;
+        this.setF32(fd, (a & 0x7fffffff) | (sign & 0x80000000));
+        break;
+      }
+      case Op.FSGNJ_D:
+      case Op.FSGNJN_D:
+      case Op.FSGNJX_D: {
+        const ah = this.fh[rs1]!;
+        const bh = this.fh[rs2]!;
+        const sign = op === Op.FSGNJ_D ? bh : op === Op.FSGNJN_D ? ~bh : ah ^ bh;
+        this.fl[fd] = this.fl[rs1]!;
+        this.fh[fd] = (ah & 0x7fffffff) | (sign & 0x80000000);
+        break;
+      }
+      case Op.FMV_X_W:
+        this.setX32(rdx, this.fl[rs1]!);
+        break;
+      case Op.FMV_X_D:
+        xl[rdx] = this.fl[rs1]!;
+        xh[rdx] = this.fh[rs1]!;
+        break;
+      case Op.FMV_W_X:
+        this.setF32(fd, xl[rs1]!);
+        break;
+      case Op.FMV_D_X:
+        this.fl[fd] = xl[rs1]!;
+        this.fh[fd] = xh[rs1]!;
+        break;
+      case Op.FCLASS_S:
+        this.setX32(rdx, sf.classify32(this.f32(rs1)));
+        break;
+      case Op.FCLASS_D:
+        this.setX32(rdx, sf.classify64(this.f64(rs1)));
+        break;
+      case Op.FMIN_S:
+        this.setF32(fd, sf.min32(this.f32(rs1), this.f32(rs2)));
+        break;
+      case Op.FMAX_S:
+        this.setF32(fd, sf.max32(this.f32(rs1), this.f32(rs2)));
+        break;
+      case Op.FMIN_D:
+        this.setF64(fd, sf.min64(this.f64(rs1), this.f64(rs2)));
+        break;
+      case Op.FMAX_D:
+        this.setF64(fd, sf.max64(this.f64(rs1), this.f64(rs2)));
+        break;
+      case Op.FEQ_S:
+        this.setX32(rdx, sf.eq32(this.f32(rs1), this.f32(rs2)) ? 1 : 0);
+        break;
+      case Op.FLT_S:
+        this.setX32(rdx, sf.lt32(this.f32(rs1), this.f32(rs2)) ? 1 : 0);
+        break;
+      case Op.FLE_S:
+        this.setX32(rdx, sf.le32(this.f32(rs1), this.f32(rs2)) ? 1 : 0);
+        break;
+      case Op.FEQ_D:
+        this.setX32(rdx, sf.eq64(this.f64(rs1), this.f64(rs2)) ? 1 : 0);
+        break;
+      case Op.FLT_D:
+        this.setX32(rdx, sf.lt64(this.f64(rs1), this.f64(rs2)) ? 1 : 0);
+        break;
+      case Op.FLE_D:
+        this.setX32(rdx, sf.le64(this.f64(rs1), this.f64(rs2)) ? 1 : 0);
+        break;
+      default: {
+        // Everything below rounds: a reserved rounding mode is illegal.
+        if (needsRm) {
+          this.illegal();
+          return false;
+        }
+        switch (op) {
+          case Op.FADD_S:
+            this.setF32(fd, sf.add32(this.f32(rs1), this.f32(rs2), rm));
+            break;
+          case Op.FSUB_S:
+            this.setF32(fd, sf.sub32(this.f32(rs1), this.f32(rs2), rm));
+            break;
+          case Op.FMUL_S:
+            this.setF32(fd, sf.mul32(this.f32(rs1), this.f32(rs2), rm));
+            break;
+          case Op.FDIV_S:
+            this.setF32(fd, sf.div32(this.f32(rs1), this.f32(rs2), rm));
+            break;
+          case Op.FSQRT_S:
+            this.setF32(fd, sf.sqrt32(this.f32(rs1), rm));
+            break;
+          case Op.FMADD_S:
+          case Op.FMSUB_S:
+          case Op.FNMSUB_S:
+          case Op.FNMADD_S:
+            this.setF32(fd, sf.fma32(this.f32(rs1), this.f32(rs2), this.f32(rs3), rm, op - Op.FMADD_S));
+            break;
+          case Op.FADD_D:
+            this.setF64(fd, sf.add64(this.f64(rs1), this.f64(rs2), rm));
+            break;
+          case Op.FSUB_D:
+            this.setF64(fd, sf.sub64(this.f64(rs1), this.f64(rs2), rm));
+            break;
+          case Op.FMUL_D:
+            this.setF64(fd, sf.mul64(this.f64(rs1), this.f64(rs2), rm));
+            break;
+          case Op.FDIV_D:
+            this.setF64(fd, sf.div64(this.f64(rs1), this.f64(rs2), rm));
+            break;
+          case Op.FSQRT_D:
+            this.setF64(fd, sf.sqrt64(this.f64(rs1), rm));
+            break;
+          case Op.FMADD_D:
+          case Op.FMSUB_D:
+          case Op.FNMSUB_D:
+          case Op.FNMADD_D:
+            this.setF64(fd, sf.fma64(this.f64(rs1), this.f64(rs2), this.f64(rs3), rm, op - Op.FMADD_D));
+            break;
+          case Op.FCVT_W_S:
+            this.setX32(rdx, sf.f32ToI32(this.f32(rs1), rm));
+            break;
+          case Op.FCVT_WU_S:
+            this.setX32(rdx, sf.f32ToU32(this.f32(rs1), rm));
+            break;
+          case Op.FCVT_L_S:
+            this.setXBig(rdx, sf.f32ToI64(this.f32(rs1), rm));
+            break;
+          case Op.FCVT_LU_S:
+            this.setXBig(rdx, sf.f32ToU64(this.f32(rs1), rm));
+            break;
+          case Op.FCVT_W_D:
+            this.setX32(rdx, sf.f64ToI32(this.f64(rs1), rm));
+            break;
+          case Op.FCVT_WU_D:
+            this.setX32(rdx, sf.f64ToU32(this.f64(rs1), rm));
+            break;
+          case Op.FCVT_L_D:
+            this.setXBig(rdx, sf.f64ToI64(this.f64(rs1), rm));
+            break;
+          case Op.FCVT_LU_D:
+            this.setXBig(rdx, sf.f64ToU64(this.f64(rs1), rm));
+            break;
+          case Op.FCVT_S_W:
+            this.setF32(fd, sf.i32ToF32(xl[rs1]!, rm));
+            break;
+          case Op.FCVT_S_WU:
+            this.setF32(fd, sf.u32ToF32(xl[rs1]! >>> 0, rm));
+            break;
+          case Op.FCVT_S_L:
+            this.setF32(fd, sf.i64ToF32(xBig(rs1), rm));
+            break;
+          case Op.FCVT_S_LU:
+            this.setF32(fd, sf.u64ToF32(BigInt.asUintN(64, xBig(rs1)), rm));
+            break;
+          case Op.FCVT_D_W:
+            this.setF64(fd, sf.i32ToF64(xl[rs1]!, rm));
+            break;
+          case Op.FCVT_D_WU:
+            this.setF64(fd, sf.u32ToF64(xl[rs1]! >>> 0, rm));
+            break;
+          case Op.FCVT_D_L:
+            this.setF64(fd, sf.i64ToF64(xBig(rs1), rm));
+            break;
+          case Op.FCVT_D_LU:
+            this.setF64(fd, sf.u64ToF64(BigInt.asUintN(64, xBig(rs1)), rm));
+            break;
+          case Op.FCVT_S_D:
+            this.setF32(fd, sf.f64ToF32(this.f64(rs1), rm));
+            break;
+          case Op.FCVT_D_S:
+            this.setF64(fd, sf.f32ToF64(this.f32(rs1)));
+            break;
+          default:
+            this.illegal();
+            return false;
+        }
+      }
+    }
+    this.fcsr |= sf.flags & 0x1f;
+    this.mstatus |= MS_FS; // any FP instruction that completes may have written FP state: Dirty
     return true;
   }
 

@@ -1,5 +1,5 @@
-export { CAUSE, IRQ, RiscvHart, type HartOptions } from './hart.js';
-export { decode, newDecoded, type Decoded } from './decode/decoder.js';
-export { disassemble, XREG_NAMES, FREG_NAMES } from './decode/disasm.js';
-export { ENCODINGS, INTENDED_OVERLAPS, type Encoding, type Format, type CFormat } from './decode/table.js';
 export { CSR, CSR_NAMES } from './csr-names.js';
+export { type Decoded, decode, newDecoded } from './decode/decoder.js';
+export { disassemble, FREG_NAMES, XREG_NAMES } from './decode/disasm.js';
+export { type CFormat, ENCODINGS, type Encoding, type Format, INTENDED_OVERLAPS } from './decode/table.js';
+export { CAUSE, type HartOptions, IRQ, RiscvHart } from './hart.js';

@@ -92,14 +92,11 @@ export function disassemble(inst: number, pc?: number): string {
   const target = (off: number) => (pc === undefined ? `${off}` : `0x${(pc + off).toString(16)}`);
   // Compressed rows print with their own name and the expanded operands.
   const fmt = e.format ?? cFormatAsBase(e.cfmt);
-  const isF = e.ext === 'F' || e.ext === 'D' || e.name.includes('.f');
-  const rd = isF && !/^f(mv\.x|class|eq|lt|le|cvt\.[wl])/.test(e.name) ? f(d.rd) : x(d.rd);
-  const rs1 =
-    isF && /^f(mv\.[wd]\.x|cvt\.[sd]\.[wl])/.test(e.name)
-      ? x(d.rs1)
-      : isF && !/^f(l|s)[wd]$/.test(e.name) && !e.name.startsWith('c.')
-        ? f(d.rs1)
-        : x(d.rs1);
+  // FP rows name f registers except where the spec says the operand is an x register.
+  const fpMem = /^(c\.)?f(l|s)[wd](sp)?$/.test(e.name);
+  const isF = e.ext === 'F' || e.ext === 'D' || fpMem;
+  const rd = isF && !/^f(mv\.x\.|class|eq|lt|le|cvt\.(w|wu|l|lu)\.)/.test(e.name) ? f(d.rd) : x(d.rd);
+  const rs1 = isF && !fpMem && !/^f(mv\.[wd]\.x|cvt\.[sd]\.(w|wu|l|lu))$/.test(e.name) ? f(d.rs1) : x(d.rs1);
   const rs2 = isF ? f(d.rs2) : x(d.rs2);
   switch (e.cfmt) {
     case 'CJ':

@@ -219,6 +219,63 @@ op32('Priv', 'NONE', [
 ]);
 op32('Priv', 'SFENCE', [['sfence.vma', 0xfe007fff, 0x12000073]]);
 
+// F and D (unpriv/f-st-ext.adoc, d-st-ext.adoc). funct7 = funct5 << 2 | fmt (0 = S, 1 = D).
+const FRM = 0xfe00007f; // rm free
+const FF3 = 0xfe00707f; // funct3 fixed
+const FRS2 = 0xfff0007f; // rs2 fixed, rm free
+const FRS2F3 = 0xfff0707f; // rs2 and funct3 fixed
+for (const [t, fmt] of [
+  ['s', 0],
+  ['d', 1],
+] as const) {
+  const ext = t === 's' ? 'F' : 'D';
+  const f7 = (funct5: number) => ((funct5 << 2) | fmt) << 25;
+  op32(ext, 'IL', [[t === 's' ? 'flw' : 'fld', F3, t === 's' ? 0x2007 : 0x3007]]);
+  op32(ext, 'S', [[t === 's' ? 'fsw' : 'fsd', F3, t === 's' ? 0x2027 : 0x3027]]);
+  op32(ext, 'R4', [
+    [`fmadd.${t}`, 0x0600007f, 0x43 | (fmt << 25)],
+    [`fmsub.${t}`, 0x0600007f, 0x47 | (fmt << 25)],
+    [`fnmsub.${t}`, 0x0600007f, 0x4b | (fmt << 25)],
+    [`fnmadd.${t}`, 0x0600007f, 0x4f | (fmt << 25)],
+  ]);
+  op32(ext, 'RF', [
+    [`fadd.${t}`, FRM, 0x53 | f7(0x00)],
+    [`fsub.${t}`, FRM, 0x53 | f7(0x01)],
+    [`fmul.${t}`, FRM, 0x53 | f7(0x02)],
+    [`fdiv.${t}`, FRM, 0x53 | f7(0x03)],
+  ]);
+  op32(ext, 'R', [
+    [`fsgnj.${t}`, FF3, 0x53 | f7(0x04)],
+    [`fsgnjn.${t}`, FF3, 0x53 | f7(0x04) | 0x1000],
+    [`fsgnjx.${t}`, FF3, 0x53 | f7(0x04) | 0x2000],
+    [`fmin.${t}`, FF3, 0x53 | f7(0x05)],
+    [`fmax.${t}`, FF3, 0x53 | f7(0x05) | 0x1000],
+    [`feq.${t}`, FF3, 0x53 | f7(0x14) | 0x2000],
+    [`flt.${t}`, FF3, 0x53 | f7(0x14) | 0x1000],
+    [`fle.${t}`, FF3, 0x53 | f7(0x14)],
+  ]);
+  op32(ext, 'R1F', [
+    [`fsqrt.${t}`, FRS2, 0x53 | f7(0x0b)],
+    [`fcvt.w.${t}`, FRS2, 0x53 | f7(0x18)],
+    [`fcvt.wu.${t}`, FRS2, 0x53 | f7(0x18) | (1 << 20)],
+    [`fcvt.l.${t}`, FRS2, 0x53 | f7(0x18) | (2 << 20)],
+    [`fcvt.lu.${t}`, FRS2, 0x53 | f7(0x18) | (3 << 20)],
+    [`fcvt.${t}.w`, FRS2, 0x53 | f7(0x1a)],
+    [`fcvt.${t}.wu`, FRS2, 0x53 | f7(0x1a) | (1 << 20)],
+    [`fcvt.${t}.l`, FRS2, 0x53 | f7(0x1a) | (2 << 20)],
+    [`fcvt.${t}.lu`, FRS2, 0x53 | f7(0x1a) | (3 << 20)],
+  ]);
+  op32(ext, 'R1', [
+    [t === 's' ? 'fmv.x.w' : 'fmv.x.d', FRS2F3, 0x53 | f7(0x1c)],
+    [`fclass.${t}`, FRS2F3, 0x53 | f7(0x1c) | 0x1000],
+    [t === 's' ? 'fmv.w.x' : 'fmv.d.x', FRS2F3, 0x53 | f7(0x1e)],
+  ]);
+}
+op32('D', 'R1F', [
+  ['fcvt.s.d', FRS2, 0x53 | (0x20 << 25) | (1 << 20)],
+  ['fcvt.d.s', FRS2, 0x53 | (0x21 << 25)],
+]);
+
 // RVC, RV64 view. Reserved encodings inside a row (nzimm = 0, rd = 0 where the spec
 // reserves it) are rejected by the decoder's field checks, not by extra rows.
 op16([

@@ -128,8 +128,10 @@ export const asm = {
   opimm: (f3: number, rd: number, rs1: number, imm: number) => I(imm, rs1, f3, rd, 0x13),
   addi: (rd: number, rs1: number, imm: number) => I(imm, rs1, 0, rd, 0x13),
   addiw: (rd: number, rs1: number, imm: number) => I(imm, rs1, 0, rd, 0x1b),
-  shift: (f3: number, f6: number, rd: number, rs1: number, sh: number) => I((f6 << 6) | sh, rs1, f3, rd, 0x13),
-  shiftw: (f3: number, f7: number, rd: number, rs1: number, sh: number) => I((f7 << 5) | sh, rs1, f3, rd, 0x1b),
+  shift: (f3: number, f6: number, rd: number, rs1: number, sh: number) =>
+    I((f6 << 6) | sh, rs1, f3, rd, 0x13),
+  shiftw: (f3: number, f7: number, rd: number, rs1: number, sh: number) =>
+    I((f7 << 5) | sh, rs1, f3, rd, 0x1b),
   op: (f7: number, f3: number, rd: number, rs1: number, rs2: number) => R(f7, rs2, rs1, f3, rd, 0x33),
   op32: (f7: number, f3: number, rd: number, rs1: number, rs2: number) => R(f7, rs2, rs1, f3, rd, 0x3b),
   amo: (f5: number, f3: number, rd: number, rs1: number, rs2: number) => R(f5 << 2, rs2, rs1, f3, rd, 0x2f),
