@@ -579,3 +579,13 @@ describe('F and D', () => {
     expect(hart.readCsrBig(0x342)).toBe(2n);
   });
 });
+
+describe('mtval of illegal instructions', () => {
+  it('holds all 32 bits when bit 31 is set (csrw mhartid)', () => {
+    const { hart } = hartWith([asm.csr(1, 0, 0xf14, 1)]);
+    hart.setX(1, 5n);
+    hart.run(1);
+    expect(hart.readCsrBig(0x342)).toBe(2n);
+    expect(hart.readCsrBig(0x343)).toBe(0xf1409073n);
+  });
+});

@@ -1603,7 +1603,7 @@ export class RiscvHart implements Hart {
     this.traceFn?.(pc, inst, disassemble(inst, pc));
   }
 
-  /** Reads the instruction bits at `pc` without side effects (for traces and messages); -1 if unreadable. */
+  /** Reads the instruction bits at `pc` (unsigned) without side effects, for traces and messages; -1 if unreadable. */
   peekInstruction(pc: number): number {
     const pa = this.tr.translate(pc, AccessType.Fetch, this.priv);
     if (pa < 0) return -1;
@@ -1611,7 +1611,7 @@ export class RiscvHart implements Hart {
     if (!(off >= 0 && off + 2 <= this.ramSize)) return -1;
     const lo = this.ram.getUint16(off, true);
     if ((lo & 3) !== 3 || off + 4 > this.ramSize) return lo;
-    return lo | (this.ram.getUint16(off + 2, true) << 16);
+    return (lo | (this.ram.getUint16(off + 2, true) << 16)) >>> 0;
   }
 
   // ---- traps -----------------------------------------------------------------
@@ -1871,6 +1871,13 @@ export class RiscvHart implements Hart {
         return num(0);
       case CSR.mhartid:
         return num(this.hartId);
+      case CSR.tselect:
+      case CSR.tdata1:
+      case CSR.tdata2:
+      case CSR.tdata3:
+        return num(0); // Sdtrig with no triggers: tdata1.type = 0
+      case CSR.tinfo:
+        return num(1); // only type 0 ("no trigger") is supported
       default:
         if (csr >= CSR.pmpcfg0 && csr < CSR.pmpcfg0 + 16) {
           if (csr & 1) return false; // odd pmpcfg registers do not exist on RV64
@@ -1995,6 +2002,11 @@ export class RiscvHart implements Hart {
       case CSR.mcountinhibit:
         this.mcountinhibit = lo & 0x5; // CY and IR
         return true;
+      case CSR.tselect:
+      case CSR.tdata1:
+      case CSR.tdata2:
+      case CSR.tdata3:
+        return true; // no triggers: writes are ignored (WARL)
       case CSR.mcycle:
         this.cycleOffset = toNum(lo, hi) - this.instretCount;
         return true;

@@ -163,7 +163,7 @@ export function roundPack(
   const n = bitLen(sig);
   // Exponent of the leading bit: the value lies in [2^e, 2^(e+1)).
   const e = exp + n - 1;
-  let lsb = (e < f.emin ? f.emin : e) - f.fracBits;
+  let lsb = Math.max(e, f.emin) - f.fracBits;
   const shift = lsb - exp;
   let q: bigint;
   let inexact = false;
@@ -291,7 +291,7 @@ export function addFinite(
     mb = 1n;
     eb = ea - 1;
   }
-  const m = ea < eb ? ea : eb;
+  const m = Math.min(ea, eb);
   const x = ea === m ? ma : ma << BigInt(ea - m);
   const y = eb === m ? mb : mb << BigInt(eb - m);
   if (sa === sb) return roundPack(f, sa, m, x + y, false, rm, st);
@@ -388,7 +388,15 @@ export function sqrt(f: Format, a: bigint, rm: number, st: FlagSink): bigint {
 }
 
 /** Fused multiply-add in its four RISC-V forms, one rounding. */
-export function fma(f: Format, a: bigint, b: bigint, c: bigint, op: number, rm: number, st: FlagSink): bigint {
+export function fma(
+  f: Format,
+  a: bigint,
+  b: bigint,
+  c: bigint,
+  op: number,
+  rm: number,
+  st: FlagSink,
+): bigint {
   const A = unpack(f, a);
   const B = unpack(f, b);
   const C = unpack(f, c);
@@ -397,7 +405,7 @@ export function fma(f: Format, a: bigint, b: bigint, c: bigint, op: number, rm: 
   if (A.cls >= QNAN || B.cls >= QNAN || C.cls >= QNAN) return nanResult(f, st, A.cls, B.cls, C.cls);
   const negProd = op === FmaOp.NMSUB || op === FmaOp.NMADD;
   const negAddend = op === FmaOp.MSUB || op === FmaOp.NMADD;
-  const ps = A.sign !== B.sign !== negProd;
+  const ps = (A.sign !== B.sign) !== negProd;
   const cs = C.sign !== negAddend;
   if (A.cls === INF || B.cls === INF) {
     if (C.cls === INF && cs !== ps) return invalid(f, st);

@@ -60,7 +60,11 @@ const OPS: Record<string, { rounding: boolean; variants?: number; run: Runner }>
   },
   f32_class: {
     rounding: false,
-    run: (sf, v) => sf.classify32(h32(a(v, 0))).toString(16).padStart(3, '0'),
+    run: (sf, v) =>
+      sf
+        .classify32(h32(a(v, 0)))
+        .toString(16)
+        .padStart(3, '0'),
   },
   f32_cvt_w: { rounding: true, run: (sf, v, rm) => x32(sf.f32ToI32(h32(a(v, 0)), rm)) },
   f32_cvt_wu: { rounding: true, run: (sf, v, rm) => x32(sf.f32ToU32(h32(a(v, 0)), rm)) },
@@ -108,7 +112,11 @@ const OPS: Record<string, { rounding: boolean; variants?: number; run: Runner }>
   },
   f64_class: {
     rounding: false,
-    run: (sf, v) => sf.classify64(h64(a(v, 0))).toString(16).padStart(3, '0'),
+    run: (sf, v) =>
+      sf
+        .classify64(h64(a(v, 0)))
+        .toString(16)
+        .padStart(3, '0'),
   },
   f64_cvt_w: { rounding: true, run: (sf, v, rm) => x32(sf.f64ToI32(h64(a(v, 0)), rm)) },
   f64_cvt_wu: { rounding: true, run: (sf, v, rm) => x32(sf.f64ToU32(h64(a(v, 0)), rm)) },
