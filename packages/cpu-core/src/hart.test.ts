@@ -548,7 +548,15 @@ describe('F and D', () => {
     const fmvwx = (fd: number, rs: number) => (0xf0000053 | (rs << 15) | (fd << 7)) >>> 0;
     const fmvxd = (rd: number, fs: number) => (0xe2000053 | (fs << 15) | (rd << 7)) >>> 0;
     const fmvdx = (fd: number, rs: number) => (0xf2000053 | (rs << 15) | (fd << 7)) >>> 0;
-    const { hart } = fpHart([fmvwx(11, 1), fmvwx(12, 2), FADD_S, fmvxd(3, 10), fmvdx(12, 2), FADD_S, fmvxd(4, 10)]);
+    const { hart } = fpHart([
+      fmvwx(11, 1),
+      fmvwx(12, 2),
+      FADD_S,
+      fmvxd(3, 10),
+      fmvdx(12, 2),
+      FADD_S,
+      fmvxd(4, 10),
+    ]);
     hart.setX(1, 0x3fc0_0000n); // 1.5f
     hart.setX(2, 0x4010_0000n); // 2.25f
     hart.run(8);
@@ -587,5 +595,56 @@ describe('mtval of illegal instructions', () => {
     hart.run(1);
     expect(hart.readCsrBig(0x342)).toBe(2n);
     expect(hart.readCsrBig(0x343)).toBe(0xf1409073n);
+  });
+});
+
+describe('native firmware hook, software-pending bits and Sstc', () => {
+  it('an ecall from S-mode can be served by the machine trap hook', () => {
+    const served: number[] = [];
+    const { hart, view } = hartWith([asm.csr(1, 0, 0x341, 1), asm.csr(1, 0, 0x300, 2), asm.mret], {
+      hook: (h, cause) => {
+        served.push(cause);
+        h.setX(10, 0n); // SBI_SUCCESS
+        h.pc += 4;
+        return true;
+      },
+    });
+    view.setUint32(0x100, asm.ecall, true);
+    hart.setX(1, BigInt(RAM_BASE + 0x100));
+    hart.setX(2, 1n << 11n); // MPP = S
+    hart.run(4);
+    expect(served).toEqual([9]);
+    expect(hart.priv).toBe(1);
+    expect(hart.pc).toBe(RAM_BASE + 0x104);
+  });
+  it('setSoftwarePending raises SSIP that S-mode can clear through sip', () => {
+    const { hart } = hartWith([asm.csr(3, 0, 0x144, 1), asm.csr(2, 3, 0x344, 0)]);
+    hart.setSoftwarePending(IRQ.SSIP, true);
+    expect(hart.mip & (1 << IRQ.SSIP)).not.toBe(0);
+    hart.setX(1, 1n << 1n);
+    hart.run(2);
+    // M-mode csrc sip only touches delegated bits: mideleg is 0, so SSIP stays.
+    expect(hart.getX(3) & 2n).toBe(2n);
+  });
+  it('Sstc raises STIP when time reaches stimecmp and mip.STIP becomes read-only', () => {
+    let now = 100;
+    const { hart } = hartWith(
+      [
+        asm.csr(1, 0, 0x30a, 1), // menvcfg = STCE
+        asm.csr(1, 0, 0x14d, 2), // stimecmp = 150
+        asm.csr(2, 3, 0x344, 0), // csrr x3, mip
+        asm.addi(0, 0, 0),
+        asm.csr(2, 4, 0x344, 0), // csrr x4, mip
+      ],
+      { time: () => now },
+    );
+    hart.setX(1, -(1n << 63n));
+    hart.setX(2, 150n);
+    hart.run(3);
+    expect(hart.getX(3) & 0x20n).toBe(0n);
+    expect(hart.timerDeadline()).toBe(150);
+    now = 150;
+    hart.run(2);
+    expect(hart.getX(4) & 0x20n).toBe(0x20n);
   });
 });

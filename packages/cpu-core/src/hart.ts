@@ -28,6 +28,13 @@ export interface HartOptions {
   readonly readTime?: () => number;
   /** Called with each instruction before it executes, for `--trace` (slow path: disables nothing, costs a call). */
   readonly trace?: (pc: number, inst: number, text: string) => void;
+  /**
+   * The native-firmware hook of DESIGN.md: called for every exception that would trap
+   * into M-mode, before the hart vectors to mtvec. Returning true means the handler
+   * took care of it (an SBI call served in TypeScript, say) and has set `hart.pc`;
+   * the hart then continues there instead of entering M-mode.
+   */
+  readonly machineTrapHook?: (hart: RiscvHart, cause: number) => boolean;
 }
 
 /** mip/mie bit numbers of the standard interrupts (priv spec, "Machine Interrupt Registers"). */
@@ -284,7 +291,10 @@ const C_STVEC = 9;
 const C_SATP = 10;
 const C_MENVCFG = 11;
 const C_SENVCFG = 12;
-const C64_SLOTS = 13;
+const C_STIMECMP = 13;
+const C64_SLOTS = 14;
+/** menvcfg.STCE (bit 63): Sstc's stimecmp is enabled. */
+const MENVCFG_STCE_HI = 0x80000000 | 0;
 
 const PAGE_SIZE = 4096;
 const TWO32 = 4294967296;
@@ -325,6 +335,7 @@ export class RiscvHart implements Hart {
   private readonly resetPc: number;
   private readonly readTime: (() => number) | undefined;
   private readonly traceFn: HartOptions['trace'];
+  private readonly trapHook: HartOptions['machineTrapHook'];
 
   // RAM fast path.
   private readonly ramBase: number;
@@ -344,6 +355,7 @@ export class RiscvHart implements Hart {
   private mie = 0;
   private mipSw = 0; // bits software may write (SSIP, STIP, SEIP)
   private mipHw = 0; // lines driven by devices
+  private sstcStip = 0; // STIP from Sstc (time >= stimecmp), as a mip bit
   private mideleg = 0;
   private medeleg = 0;
   private mcounteren = 0;
@@ -372,6 +384,7 @@ export class RiscvHart implements Hart {
     this.resetPc = options.resetPc ?? 0x8000_0000;
     this.readTime = options.readTime;
     this.traceFn = options.trace;
+    this.trapHook = options.machineTrapHook;
     this.pc = this.resetPc;
     const ram = options.bus.ram;
     this.ramBase = ram.base;
@@ -399,6 +412,9 @@ export class RiscvHart implements Hart {
     this.mideleg = 0;
     this.medeleg = 0;
     this.c64.fill(0);
+    this.c64[C_STIMECMP * 2] = -1;
+    this.c64[C_STIMECMP * 2 + 1] = -1;
+    this.sstcStip = 0;
     this.reservation = -1;
     this.waiting = false;
     this.exitRequested = false;
@@ -434,9 +450,49 @@ export class RiscvHart implements Hart {
     }
   }
 
+  /**
+   * Sets or clears a software-writable bit of mip (SSIP, STIP, SEIP) as M-mode firmware
+   * would with csrs/csrc mip; native SBI uses it to deliver IPIs and timer events.
+   */
+  setSoftwarePending(bit: number, level: boolean): void {
+    const m = (1 << bit) & MIP_S_MASK;
+    const next = level ? this.mipSw | m : this.mipSw & ~m;
+    if (next !== this.mipSw) {
+      this.mipSw = next;
+      this.intrCheck = true;
+    }
+  }
+
   /** mip as software reads it. */
   get mip(): number {
-    return this.mipHw | this.mipSw;
+    return this.mipHw | this.mipSw | this.sstcStip;
+  }
+
+  /**
+   * Re-evaluates Sstc's STIP against the time source; the board calls this between
+   * slices (the hart also does at every `run`). Cheap when Sstc is off.
+   */
+  updateTimer(): void {
+    const c64 = this.c64;
+    let level = 0;
+    if (c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI && this.readTime !== undefined) {
+      const now = this.readTime();
+      const cmp = toNum(c64[C_STIMECMP * 2]!, c64[C_STIMECMP * 2 + 1]!);
+      // stimecmp is unsigned: a negative pair means >= 2^63, never reached.
+      level = cmp >= 0 && now >= cmp ? 1 << IRQ.STIP : 0;
+    }
+    if (level !== this.sstcStip) {
+      this.sstcStip = level;
+      this.intrCheck = true;
+    }
+  }
+
+  /** The time at which Sstc will raise STIP (stimecmp), or Infinity when Sstc is off: lets an idle board sleep. */
+  timerDeadline(): number {
+    const c64 = this.c64;
+    if (!(c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI)) return Number.POSITIVE_INFINITY;
+    const cmp = toNum(c64[C_STIMECMP * 2]!, c64[C_STIMECMP * 2 + 1]!);
+    return cmp < 0 ? Number.POSITIVE_INFINITY : cmp;
   }
 
   /** True when an interrupt is pending and enabled in mie (what ends WFI, regardless of global enables). */
@@ -448,6 +504,7 @@ export class RiscvHart implements Hart {
   run(budget: number): StopReason {
     const xl = this.xl;
     const xh = this.xh;
+    this.updateTimer();
     if (this.waiting) {
       if ((this.mip & this.mie) === 0 && !this.exitRequested) return 'wfi';
       this.waiting = false;
@@ -1636,6 +1693,7 @@ export class RiscvHart implements Hart {
     const c64 = this.c64;
     const deleg =
       this.priv !== Privilege.Machine && ((interrupt ? this.mideleg : this.medeleg) >>> cause) & 1;
+    if (!deleg && !interrupt && this.trapHook !== undefined && this.trapHook(this, cause)) return;
     const epcLo = epc | 0;
     const epcHi = Math.floor(epc / TWO32) | 0;
     let ms = this.mstatus;
@@ -1761,6 +1819,12 @@ export class RiscvHart implements Hart {
     return true;
   }
 
+  /** Sstc: M-mode always reaches stimecmp; S-mode needs menvcfg.STCE and mcounteren.TM. */
+  private stimecmpAllowed(): boolean {
+    if (this.priv === Privilege.Machine) return true;
+    return (this.c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI) !== 0 && (this.mcounteren & 2) !== 0;
+  }
+
   private counterAllowed(csr: number): boolean {
     const bit = 1 << (csr & 31);
     if (this.priv < Privilege.Machine && !(this.mcounteren & bit)) return false;
@@ -1856,6 +1920,9 @@ export class RiscvHart implements Hart {
         return pair(C_SATP);
       case CSR.menvcfg:
         return pair(C_MENVCFG);
+      case CSR.stimecmp:
+        if (!this.stimecmpAllowed()) return false;
+        return pair(C_STIMECMP);
       case CSR.senvcfg:
         return pair(C_SENVCFG);
       case CSR.mcounteren:
@@ -1948,7 +2015,9 @@ export class RiscvHart implements Hart {
         this.intrCheck = true;
         return true;
       case CSR.mip:
-        this.mipSw = lo & MIP_S_MASK;
+        // With Sstc on, STIP follows stimecmp and is read-only here.
+        this.mipSw =
+          lo & (this.c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI ? MIP_S_MASK & ~(1 << IRQ.STIP) : MIP_S_MASK);
         this.intrCheck = true;
         return true;
       case CSR.sip: {
@@ -1990,7 +2059,14 @@ export class RiscvHart implements Hart {
         return true;
       }
       case CSR.menvcfg:
-        return set(C_MENVCFG, lo & 1, 0); // FIOM only
+        set(C_MENVCFG, lo & 1, hi & MENVCFG_STCE_HI); // FIOM and STCE (Sstc)
+        this.updateTimer();
+        return true;
+      case CSR.stimecmp:
+        if (!this.stimecmpAllowed()) return false;
+        set(C_STIMECMP, lo, hi);
+        this.updateTimer();
+        return true;
       case CSR.senvcfg:
         return set(C_SENVCFG, lo & 1, 0);
       case CSR.mcounteren:

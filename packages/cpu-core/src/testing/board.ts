@@ -9,7 +9,7 @@ import {
   TRANSLATE_ACCESS_FAULT,
   type Translator,
 } from '@hvkit/interfaces';
-import { RiscvHart } from '../hart.js';
+import { type HartOptions, RiscvHart } from '../hart.js';
 
 export const RAM_BASE = 0x8000_0000;
 
@@ -60,7 +60,10 @@ export class TestBus implements PhysicalBus {
 }
 
 /** A hart with `program` (32-bit words or 16-bit halves) at RAM_BASE. */
-export function hartWith(program: (number | { c: number })[], opts: { time?: () => number } = {}) {
+export function hartWith(
+  program: (number | { c: number })[],
+  opts: { time?: () => number; hook?: HartOptions['machineTrapHook'] } = {},
+) {
   const bus = new TestBus();
   let off = 0;
   for (const w of program) {
@@ -78,6 +81,7 @@ export function hartWith(program: (number | { c: number })[], opts: { time?: () 
     bus,
     translator: tr,
     ...(opts.time ? { readTime: opts.time } : {}),
+    ...(opts.hook ? { machineTrapHook: opts.hook } : {}),
   });
   return { hart, bus, tr, view: new DataView(bus.ram.bytes.buffer) };
 }
