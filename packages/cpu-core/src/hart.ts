@@ -297,6 +297,8 @@ const C64_SLOTS = 14;
 const MENVCFG_STCE_HI = 0x80000000 | 0;
 
 const PAGE_SIZE = 4096;
+/** Entries of the hart's direct-mapped load and store page caches (in front of the MMU's TLB). */
+const DTLB_SIZE = 64;
 const TWO32 = 4294967296;
 /** Interrupt-cause bit of mcause/scause in the high word. */
 const INTERRUPT_HI = 0x80000000 | 0;
@@ -367,6 +369,11 @@ export class RiscvHart implements Hart {
   private cycleOffset = 0;
   private instretOffset = 0;
   private readonly pmpOut = new Int32Array(2);
+  // The hart's own small data TLB over RAM pages: tag = virtual page base, delta = RAM offset - va.
+  private readonly ldTag = new Float64Array(DTLB_SIZE).fill(Number.NaN);
+  private readonly ldDelta = new Float64Array(DTLB_SIZE);
+  private readonly stTag = new Float64Array(DTLB_SIZE).fill(Number.NaN);
+  private readonly stDelta = new Float64Array(DTLB_SIZE);
 
   // LR/SC reservation (physical address), -1 when none.
   private reservation = -1;
@@ -1087,13 +1094,26 @@ export class RiscvHart implements Hart {
    * `this.fault` is set. Misaligned accesses are handled here, in hardware.
    */
   private load(va: number, size: number): number {
-    if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) return this.loadBytewise(va, size);
-    const pa = this.translate(va, AccessType.Load);
-    if (pa < 0) {
-      this.fault = Fault.Raised;
-      return 0;
+    const pgoff = va & (PAGE_SIZE - 1);
+    if (pgoff + size > PAGE_SIZE) return this.loadBytewise(va, size);
+    const vbase = va - pgoff;
+    const i = (va >>> 12) & (DTLB_SIZE - 1);
+    let off: number;
+    if (this.ldTag[i] === vbase) {
+      off = va + this.ldDelta[i]!;
+    } else {
+      const pa = this.translate(va, AccessType.Load);
+      if (pa < 0) {
+        this.fault = Fault.Raised;
+        return 0;
+      }
+      off = pa - this.ramBase;
+      if (off >= 0 && off < this.ramSize && this.tr.lastPageUniform?.() === true) {
+        // Cache the page: a later load on it skips translation until the next fence or mode change.
+        this.ldTag[i] = vbase;
+        this.ldDelta[i] = off - va;
+      }
     }
-    const off = pa - this.ramBase;
     if (off >= 0 && off + size <= this.ramSize) {
       const ram = this.ram;
       switch (size) {
@@ -1161,12 +1181,26 @@ export class RiscvHart implements Hart {
       this.storeBytewise(va, size, lo, hi);
       return;
     }
-    const pa = this.translate(va, AccessType.Store);
-    if (pa < 0) {
-      this.fault = Fault.Raised;
-      return;
+    const pgoff = va & (PAGE_SIZE - 1);
+    const vbase = va - pgoff;
+    const i = (va >>> 12) & (DTLB_SIZE - 1);
+    let off: number;
+    let pa: number;
+    if (this.stTag[i] === vbase) {
+      off = va + this.stDelta[i]!;
+      pa = off + this.ramBase;
+    } else {
+      pa = this.translate(va, AccessType.Store);
+      if (pa < 0) {
+        this.fault = Fault.Raised;
+        return;
+      }
+      off = pa - this.ramBase;
+      if (off >= 0 && off < this.ramSize && this.tr.lastPageUniform?.() === true) {
+        this.stTag[i] = vbase;
+        this.stDelta[i] = off - va;
+      }
     }
-    const off = pa - this.ramBase;
     if (off >= 0 && off + size <= this.ramSize) {
       const ram = this.ram;
       switch (size) {
@@ -1653,6 +1687,14 @@ export class RiscvHart implements Hart {
   private translationChanged(): void {
     this.fetchPage = undefined;
     this.fetchVBase = Number.NaN;
+    this.ldTag.fill(Number.NaN);
+    this.stTag.fill(Number.NaN);
+  }
+
+  /** Drops every cached translation (a remote SFENCE.VMA or FENCE.I from SBI, or a PMP change by the board). */
+  flushTranslations(): void {
+    this.tr.flush();
+    this.translationChanged();
   }
 
   private traceOne(pc: number): void {

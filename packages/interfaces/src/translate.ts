@@ -24,6 +24,13 @@ export interface Translator {
    * page-table access. Returns the physical address (>= 0) or a negative `TRANSLATE_*` code.
    */
   translate(va: number, access: AccessType, priv: Privilege): number;
+  /**
+   * True when the most recent successful `translate` holds for every byte of its 4 KiB
+   * page (same permissions, same PMP outcome), so the hart may cache that page for
+   * later accesses of the same kind until its next fence or mode change. A translator
+   * without this method is never cached around.
+   */
+  lastPageUniform?(): boolean;
   /** Called by the hart when satp, mstatus.SUM or mstatus.MXR change. satp is given as two 32-bit halves. */
   configure(satpLo: number, satpHi: number, sum: boolean, mxr: boolean): void;
   /** SFENCE.VMA: drops cached translations for `va` (or all when undefined) and `asid` (or all when undefined). */

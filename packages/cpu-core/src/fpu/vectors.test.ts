@@ -17,8 +17,25 @@ type Runner = (sf: SoftFloat, args: readonly string[], k: number) => string;
 
 const h32 = (s: string): number => Number.parseInt(s, 16);
 const h64 = (s: string): bigint => BigInt(`0x${s}`);
-const x32 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
-const x64 = (v: bigint): string => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
+/** Formats a result, first checking it has the documented representation. */
+function check<T>(ok: boolean, v: T, what: string): T {
+  if (!ok) throw new Error(`result ${String(v)} is not ${what}`);
+  return v;
+}
+/** binary32 patterns: unsigned 32-bit integers. */
+const x32 = (v: number): string =>
+  check(Number.isInteger(v) && v >= 0 && v <= 0xffffffff, v, 'a uint32').toString(16).padStart(8, '0');
+/** W conversions: the int32 the instruction sign-extends (never -0). */
+const xi32 = (v: number): string =>
+  (check(Object.is(v, v | 0), v, 'an int32') >>> 0).toString(16).padStart(8, '0');
+/** binary64 patterns and LU conversions: unsigned 64-bit bigints. */
+const x64 = (v: bigint): string =>
+  check(v >= 0n && v < 2n ** 64n, v, 'a uint64').toString(16).padStart(16, '0');
+/** L conversions: signed 64-bit bigints. */
+const xs64 = (v: bigint): string =>
+  BigInt.asUintN(64, check(v >= -(2n ** 63n) && v < 2n ** 63n, v, 'an int64'))
+    .toString(16)
+    .padStart(16, '0');
 const a = (args: readonly string[], i: number): string => args[i] ?? '';
 
 /** Per file: whether lines hold five rounding-mode variants, and how to run one. */
@@ -66,9 +83,9 @@ const OPS: Record<string, { rounding: boolean; variants?: number; run: Runner }>
         .toString(16)
         .padStart(3, '0'),
   },
-  f32_cvt_w: { rounding: true, run: (sf, v, rm) => x32(sf.f32ToI32(h32(a(v, 0)), rm)) },
-  f32_cvt_wu: { rounding: true, run: (sf, v, rm) => x32(sf.f32ToU32(h32(a(v, 0)), rm)) },
-  f32_cvt_l: { rounding: true, run: (sf, v, rm) => x64(sf.f32ToI64(h32(a(v, 0)), rm)) },
+  f32_cvt_w: { rounding: true, run: (sf, v, rm) => xi32(sf.f32ToI32(h32(a(v, 0)), rm)) },
+  f32_cvt_wu: { rounding: true, run: (sf, v, rm) => xi32(sf.f32ToU32(h32(a(v, 0)), rm)) },
+  f32_cvt_l: { rounding: true, run: (sf, v, rm) => xs64(sf.f32ToI64(h32(a(v, 0)), rm)) },
   f32_cvt_lu: { rounding: true, run: (sf, v, rm) => x64(sf.f32ToU64(h32(a(v, 0)), rm)) },
   f32_from_w: { rounding: true, run: (sf, v, rm) => x32(sf.i32ToF32(h32(a(v, 0)), rm)) },
   f32_from_wu: { rounding: true, run: (sf, v, rm) => x32(sf.u32ToF32(h32(a(v, 0)), rm)) },
@@ -118,9 +135,9 @@ const OPS: Record<string, { rounding: boolean; variants?: number; run: Runner }>
         .toString(16)
         .padStart(3, '0'),
   },
-  f64_cvt_w: { rounding: true, run: (sf, v, rm) => x32(sf.f64ToI32(h64(a(v, 0)), rm)) },
-  f64_cvt_wu: { rounding: true, run: (sf, v, rm) => x32(sf.f64ToU32(h64(a(v, 0)), rm)) },
-  f64_cvt_l: { rounding: true, run: (sf, v, rm) => x64(sf.f64ToI64(h64(a(v, 0)), rm)) },
+  f64_cvt_w: { rounding: true, run: (sf, v, rm) => xi32(sf.f64ToI32(h64(a(v, 0)), rm)) },
+  f64_cvt_wu: { rounding: true, run: (sf, v, rm) => xi32(sf.f64ToU32(h64(a(v, 0)), rm)) },
+  f64_cvt_l: { rounding: true, run: (sf, v, rm) => xs64(sf.f64ToI64(h64(a(v, 0)), rm)) },
   f64_cvt_lu: { rounding: true, run: (sf, v, rm) => x64(sf.f64ToU64(h64(a(v, 0)), rm)) },
   f64_from_w: { rounding: true, run: (sf, v, rm) => x64(sf.i32ToF64(h32(a(v, 0)), rm)) },
   f64_from_wu: { rounding: true, run: (sf, v, rm) => x64(sf.u32ToF64(h32(a(v, 0)), rm)) },

@@ -19,6 +19,9 @@ export class IdentityTranslator implements Translator {
   translate(va: number, _access: number, _priv: Privilege): number {
     return va >= 0 && va < 2 ** 53 ? va : TRANSLATE_ACCESS_FAULT;
   }
+  lastPageUniform(): boolean {
+    return true;
+  }
   configure(): void {}
   flush(): void {
     this.flushes++;
