@@ -1128,7 +1128,7 @@ export class RiscvHart implements Hart {
           return ram.getInt32(off, true);
       }
     }
-    return this.loadDevice(pa, size, va);
+    return this.loadDevice(off + this.ramBase, size, va);
   }
 
   private loadDevice(pa: number, size: number, va: number): number {

@@ -15,7 +15,6 @@ import { F32, F64 } from './core.js';
 import * as fast from './fast.js';
 import { bitsToF32, bitsToF64, f64ToBits, SLOW } from './fast.js';
 
-
 function b32(a: number): bigint {
   return BigInt(a >>> 0);
 }

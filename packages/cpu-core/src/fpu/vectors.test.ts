@@ -24,13 +24,17 @@ function check<T>(ok: boolean, v: T, what: string): T {
 }
 /** binary32 patterns: unsigned 32-bit integers. */
 const x32 = (v: number): string =>
-  check(Number.isInteger(v) && v >= 0 && v <= 0xffffffff, v, 'a uint32').toString(16).padStart(8, '0');
+  check(Number.isInteger(v) && v >= 0 && v <= 0xffffffff, v, 'a uint32')
+    .toString(16)
+    .padStart(8, '0');
 /** W conversions: the int32 the instruction sign-extends (never -0). */
 const xi32 = (v: number): string =>
   (check(Object.is(v, v | 0), v, 'an int32') >>> 0).toString(16).padStart(8, '0');
 /** binary64 patterns and LU conversions: unsigned 64-bit bigints. */
 const x64 = (v: bigint): string =>
-  check(v >= 0n && v < 2n ** 64n, v, 'a uint64').toString(16).padStart(16, '0');
+  check(v >= 0n && v < 2n ** 64n, v, 'a uint64')
+    .toString(16)
+    .padStart(16, '0');
 /** L conversions: signed 64-bit bigints. */
 const xs64 = (v: bigint): string =>
   BigInt.asUintN(64, check(v >= -(2n ** 63n) && v < 2n ** 63n, v, 'an int64'))
