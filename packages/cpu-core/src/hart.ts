@@ -557,18 +557,26 @@ export class RiscvHart implements Hart {
           xh[rd] = imm >> 31;
           this.pc = pc + len;
           break;
-        case Op.AUIPC:
-          this.setRdNum(rd, pc + imm);
+        case Op.AUIPC: {
+          const v = pc + imm;
+          xl[rd] = v | 0;
+          xh[rd] = Math.floor(v / TWO32) | 0;
           this.pc = pc + len;
           break;
-        case Op.JAL:
-          this.setRdNum(rd, pc + len);
+        }
+        case Op.JAL: {
+          const v = pc + len;
+          xl[rd] = v | 0;
+          xh[rd] = Math.floor(v / TWO32) | 0;
           this.pc = pc + imm;
           break;
+        }
         case Op.JALR: {
           const t = toNum(xl[rs1]!, xh[rs1]!) + imm;
           const target = t - (t & 1);
-          this.setRdNum(rd, pc + len);
+          const link = pc + len;
+          xl[rd] = link | 0;
+          xh[rd] = Math.floor(link / TWO32) | 0;
           this.pc = target;
           break;
         }
@@ -591,7 +599,7 @@ export class RiscvHart implements Hart {
           this.pc = ltu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + len : pc + imm;
           break;
         case Op.LB: {
-          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 1);
+          const v = this.load(xl[rs1]!, xh[rs1]!, imm, 1);
           if (this.fault !== Fault.None) break;
           xl[rd] = (v << 24) >> 24;
           xh[rd] = v << 24 < 0 ? -1 : 0;
@@ -599,7 +607,7 @@ export class RiscvHart implements Hart {
           break;
         }
         case Op.LH: {
-          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 2);
+          const v = this.load(xl[rs1]!, xh[rs1]!, imm, 2);
           if (this.fault !== Fault.None) break;
           xl[rd] = (v << 16) >> 16;
           xh[rd] = v << 16 < 0 ? -1 : 0;
@@ -607,7 +615,7 @@ export class RiscvHart implements Hart {
           break;
         }
         case Op.LW: {
-          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 4);
+          const v = this.load(xl[rs1]!, xh[rs1]!, imm, 4);
           if (this.fault !== Fault.None) break;
           xl[rd] = v;
           xh[rd] = v >> 31;
@@ -615,7 +623,7 @@ export class RiscvHart implements Hart {
           break;
         }
         case Op.LD: {
-          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 8);
+          const v = this.load(xl[rs1]!, xh[rs1]!, imm, 8);
           if (this.fault !== Fault.None) break;
           xl[rd] = v;
           xh[rd] = this.hiTmp;
@@ -623,7 +631,7 @@ export class RiscvHart implements Hart {
           break;
         }
         case Op.LBU: {
-          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 1);
+          const v = this.load(xl[rs1]!, xh[rs1]!, imm, 1);
           if (this.fault !== Fault.None) break;
           xl[rd] = v & 0xff;
           xh[rd] = 0;
@@ -631,7 +639,7 @@ export class RiscvHart implements Hart {
           break;
         }
         case Op.LHU: {
-          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 2);
+          const v = this.load(xl[rs1]!, xh[rs1]!, imm, 2);
           if (this.fault !== Fault.None) break;
           xl[rd] = v & 0xffff;
           xh[rd] = 0;
@@ -639,7 +647,7 @@ export class RiscvHart implements Hart {
           break;
         }
         case Op.LWU: {
-          const v = this.load(toNum(xl[rs1]!, xh[rs1]!) + imm, 4);
+          const v = this.load(xl[rs1]!, xh[rs1]!, imm, 4);
           if (this.fault !== Fault.None) break;
           xl[rd] = v;
           xh[rd] = 0;
@@ -647,19 +655,19 @@ export class RiscvHart implements Hart {
           break;
         }
         case Op.SB:
-          this.store(toNum(xl[rs1]!, xh[rs1]!) + imm, 1, xl[rs2]!, 0);
+          this.store(xl[rs1]!, xh[rs1]!, imm, 1, xl[rs2]!, 0);
           if (this.fault === Fault.None) this.pc = pc + len;
           break;
         case Op.SH:
-          this.store(toNum(xl[rs1]!, xh[rs1]!) + imm, 2, xl[rs2]!, 0);
+          this.store(xl[rs1]!, xh[rs1]!, imm, 2, xl[rs2]!, 0);
           if (this.fault === Fault.None) this.pc = pc + len;
           break;
         case Op.SW:
-          this.store(toNum(xl[rs1]!, xh[rs1]!) + imm, 4, xl[rs2]!, 0);
+          this.store(xl[rs1]!, xh[rs1]!, imm, 4, xl[rs2]!, 0);
           if (this.fault === Fault.None) this.pc = pc + len;
           break;
         case Op.SD:
-          this.store(toNum(xl[rs1]!, xh[rs1]!) + imm, 8, xl[rs2]!, xh[rs2]!);
+          this.store(xl[rs1]!, xh[rs1]!, imm, 8, xl[rs2]!, xh[rs2]!);
           if (this.fault === Fault.None) this.pc = pc + len;
           break;
         case Op.ADDI: {
@@ -976,22 +984,21 @@ export class RiscvHart implements Hart {
             break;
           }
           const op = w & 0x3ff;
-          const va = toNum(xl[rs1]!, xh[rs1]!) + imm;
           const fr = op === Op.FSW || op === Op.FSD ? rs2 : rd & 31;
           if (op === Op.FLW) {
-            const v = this.load(va, 4);
+            const v = this.load(xl[rs1]!, xh[rs1]!, imm, 4);
             if (this.fault !== Fault.None) break;
             this.fl[fr] = v;
             this.fh[fr] = -1; // NaN-box
             this.mstatus |= MS_FS;
           } else if (op === Op.FLD) {
-            const v = this.load(va, 8);
+            const v = this.load(xl[rs1]!, xh[rs1]!, imm, 8);
             if (this.fault !== Fault.None) break;
             this.fl[fr] = v;
             this.fh[fr] = this.hiTmp;
             this.mstatus |= MS_FS;
           } else {
-            this.store(va, op === Op.FSW ? 4 : 8, this.fl[fr]!, this.fh[fr]!);
+            this.store(xl[rs1]!, xh[rs1]!, imm, op === Op.FSW ? 4 : 8, this.fl[fr]!, this.fh[fr]!);
             if (this.fault !== Fault.None) break;
           }
           this.pc = pc + len;
@@ -1025,11 +1032,6 @@ export class RiscvHart implements Hart {
   }
 
   // ---- integer helpers -------------------------------------------------------
-
-  private setRdNum(rd: number, v: number): void {
-    this.xl[rd] = v | 0;
-    this.xh[rd] = Math.floor(v / TWO32) | 0;
-  }
 
   private sll(rd: number, lo: number, hi: number, sh: number): void {
     if (sh === 0) {
@@ -1093,7 +1095,9 @@ export class RiscvHart implements Hart {
    * word of an 8-byte load goes to hiTmp). On a fault the trap is taken and
    * `this.fault` is set. Misaligned accesses are handled here, in hardware.
    */
-  private load(va: number, size: number): number {
+  private load(baseLo: number, baseHi: number, imm: number, size: number): number {
+    // The address arrives as register halves plus offset so that no double crosses a call.
+    const va = baseHi * TWO32 + (baseLo >>> 0) + imm;
     const pgoff = va & (PAGE_SIZE - 1);
     if (pgoff + size > PAGE_SIZE) return this.loadBytewise(va, size);
     const vbase = va - pgoff;
@@ -1176,7 +1180,8 @@ export class RiscvHart implements Hart {
   }
 
   /** Stores the low `size` bytes of (lo, hi) at `va`. Sets `this.fault` on a fault. */
-  private store(va: number, size: number, lo: number, hi: number): void {
+  private store(baseLo: number, baseHi: number, imm: number, size: number, lo: number, hi: number): void {
+    const va = baseHi * TWO32 + (baseLo >>> 0) + imm;
     if ((va & (PAGE_SIZE - 1)) + size > PAGE_SIZE) {
       this.storeBytewise(va, size, lo, hi);
       return;
