@@ -158,6 +158,11 @@ describe('add32 / sub32', () => {
     );
   });
 
+  it('accepts patterns passed as signed int32', () => {
+    expectModes((sf, rm) => sf.add32(NONE | 0, 0xc0000000 | 0, rm), same(0xc0400000, 0));
+    expect(withFlags((sf) => sf.min32(NZERO | 0, ZERO))).toEqual([NZERO, 0]);
+  });
+
   it('handles infinities and NaNs', () => {
     expectModes((sf, rm) => sf.add32(INF, NINF, rm), same(QNAN, NV));
     expectModes((sf, rm) => sf.sub32(INF, INF, rm), same(QNAN, NV));

@@ -146,6 +146,19 @@ describe('mul64', () => {
     );
   });
 
+  it('underflows a subnormal * subnormal product to zero or the smallest subnormal', () => {
+    expectModes(
+      (sf, rm) => sf.mul64(MINSUB, MAXSUB | SIGN, rm),
+      [
+        [NZERO, UX],
+        [NZERO, UX],
+        [MINSUB | SIGN, UX],
+        [NZERO, UX],
+        [NZERO, UX],
+      ],
+    );
+  });
+
   it('detects tininess after rounding', () => {
     // (1 - 2^-53) * 2^-1022: 53 bits, so tiny in every mode; a tie on the subnormal grid.
     expectModes(

@@ -3,7 +3,7 @@
  * integer to float, and between the two formats. Per-mode rows are RNE, RTZ, RDN, RUP, RMM.
  */
 import { describe, expect, it } from 'vitest';
-import { FFlags, nanBox32, type SoftFloat, unbox32 } from './index.js';
+import { FFlags, nanBox32, SoftFloat, unbox32 } from './index.js';
 import { f32, f64, withFlags } from './test-util.js';
 
 const { NX, UF, OF, NV } = FFlags;
@@ -85,6 +85,34 @@ describe('float to integer rounding: 0.5, 1.5, 2.5 and their negatives', () => {
     expect(modes((sf, rm) => sf.f32ToU32(0x80000000, rm))).toEqual(same(0, 0));
     expect(modes((sf, rm) => sf.f64ToI64(0x8000000000000000n, rm))).toEqual(same(0n, 0));
     expect(modes((sf, rm) => sf.f64ToU64(0x8000000000000000n, rm))).toEqual(same(0n, 0));
+  });
+
+  it('-0.49999999999999994 (where x - floor(x) would round to 0.5) rounds to 0 to nearest', () => {
+    expect(modes((sf, rm) => sf.f64ToI64(0xbfdfffffffffffffn, rm))).toEqual([
+      [0n, NX],
+      [0n, NX],
+      [-1n, NX],
+      [0n, NX],
+      [0n, NX],
+    ]);
+    expect(modes((sf, rm) => sf.f64ToU32(0xbfdfffffffffffffn, rm))).toEqual([
+      [0, NX],
+      [0, NX],
+      [0, NV],
+      [0, NX],
+      [0, NX],
+    ]);
+  });
+
+  it('W results are plain int32 numbers, never -0', () => {
+    // -0.25 rounds to -0 in every mode but RDN; the result must still be +0 (Object.is).
+    for (let rm = 0; rm < 5; rm++) {
+      const want = rm === 2 ? -1 : 0;
+      expect(Object.is(new SoftFloat().f64ToI32(f64(-0.25), rm), want)).toBe(true);
+      expect(Object.is(new SoftFloat().f32ToI32(f32(-0.25), rm), want)).toBe(true);
+      expect(Object.is(new SoftFloat().f32ToU32(f32(-0.25), rm), 0)).toBe(true);
+      expect(Object.is(new SoftFloat().f64ToU32(0x8000000000000000n, rm), 0)).toBe(true);
+    }
   });
 
   it('a tiny positive value', () => {

@@ -329,7 +329,7 @@ export function add32(sf: Sink, x: number, y: number, rm: number): number {
   if (s === 0) return rm !== RDN ? f32ToBits(s) : SLOW;
   const bb = s - x;
   const err = x - (s - bb) + (y - bb);
-  return err === err ? round32(sf, s, err, rm) : SLOW;
+  return Number.isNaN(err) ? SLOW : round32(sf, s, err, rm);
 }
 
 export function mul32(sf: Sink, x: number, y: number, rm: number): number {
@@ -361,7 +361,7 @@ export function sqrt32(sf: Sink, x: number, rm: number): number {
 export function fma32(sf: Sink, x: number, y: number, z: number, rm: number): number {
   const p = x * y; // exact
   const s = p + z;
-  if (s === 0 || s !== s || Math.abs(s) === Infinity) return SLOW;
+  if (s === 0 || !Number.isFinite(s)) return SLOW;
   const bb = s - p;
   return round32(sf, s, p - (s - bb) + (z - bb), rm);
 }
@@ -378,20 +378,20 @@ export function roundIntegral(x: number, rm: number): number {
     case RUP:
       return Math.ceil(x);
     default: {
-      if (!(Math.abs(x) < TWO53)) return x;
-      const f = Math.floor(x);
-      const d = x - f; // exact
-      if (d > 0.5) return f + 1;
-      if (d < 0.5) return f;
-      if (rm === RMM) return x > 0 ? f + 1 : f;
-      return f % 2 === 0 ? f : f + 1;
+      // Round the magnitude: |x| - floor(|x|) is exact, unlike x - floor(x) for x in (-1, 0).
+      const ax = Math.abs(x);
+      if (!(ax < TWO53)) return x;
+      const f = Math.floor(ax);
+      const d = ax - f;
+      const m = d > 0.5 || (d === 0.5 && (rm === RMM || f % 2 !== 0)) ? f + 1 : f;
+      return x < 0 ? -m : m;
     }
   }
 }
 
 /** Float (as a double) to an integer in [lo, hi] (both within 2^53), saturating. */
 export function toInt32Range(sf: Sink, x: number, rm: number, lo: number, hi: number): number {
-  if (x !== x) {
+  if (Number.isNaN(x)) {
     sf.flags |= NV;
     return hi;
   }
@@ -406,7 +406,7 @@ export function toInt32Range(sf: Sink, x: number, rm: number, lo: number, hi: nu
 
 /** Float (as a double) to a 64-bit integer, signed or unsigned, saturating. */
 export function toInt64(sf: Sink, x: number, rm: number, signed: boolean): bigint {
-  if (x !== x) {
+  if (Number.isNaN(x)) {
     sf.flags |= NV;
     return signed ? 0x7fffffffffffffffn : 0xffffffffffffffffn;
   }

@@ -257,7 +257,7 @@ export class SoftFloat {
   min64(a: bigint, b: bigint): bigint {
     const x = bitsToF64(a);
     const y = bitsToF64(b);
-    if (x !== x || y !== y) return core.minMax(F64, b64(a), b64(b), false, this);
+    if (Number.isNaN(x) || Number.isNaN(y)) return core.minMax(F64, b64(a), b64(b), false, this);
     if (x !== y) return x < y ? a : b;
     return x === 0 && 1 / x < 0 ? a : b;
   }
@@ -266,7 +266,7 @@ export class SoftFloat {
   max64(a: bigint, b: bigint): bigint {
     const x = bitsToF64(a);
     const y = bitsToF64(b);
-    if (x !== x || y !== y) return core.minMax(F64, b64(a), b64(b), true, this);
+    if (Number.isNaN(x) || Number.isNaN(y)) return core.minMax(F64, b64(a), b64(b), true, this);
     if (x !== y) return x > y ? a : b;
     return x === 0 && 1 / x < 0 ? b : a;
   }
@@ -275,7 +275,7 @@ export class SoftFloat {
   eq64(a: bigint, b: bigint): boolean {
     const x = bitsToF64(a);
     const y = bitsToF64(b);
-    if (x !== x || y !== y) return core.eq(F64, b64(a), b64(b), this);
+    if (Number.isNaN(x) || Number.isNaN(y)) return core.eq(F64, b64(a), b64(b), this);
     return x === y;
   }
 
@@ -283,7 +283,7 @@ export class SoftFloat {
   lt64(a: bigint, b: bigint): boolean {
     const x = bitsToF64(a);
     const y = bitsToF64(b);
-    if (x !== x || y !== y) return core.less(F64, b64(a), b64(b), false, this);
+    if (Number.isNaN(x) || Number.isNaN(y)) return core.less(F64, b64(a), b64(b), false, this);
     return x < y;
   }
 
@@ -291,14 +291,14 @@ export class SoftFloat {
   le64(a: bigint, b: bigint): boolean {
     const x = bitsToF64(a);
     const y = bitsToF64(b);
-    if (x !== x || y !== y) return core.less(F64, b64(a), b64(b), true, this);
+    if (Number.isNaN(x) || Number.isNaN(y)) return core.less(F64, b64(a), b64(b), true, this);
     return x <= y;
   }
 
   /** FCLASS.D: the 10-bit class mask (`FClass`). */
   classify64(a: bigint): number {
     const x = bitsToF64(a);
-    if (x !== x) return core.classify(F64, b64(a));
+    if (Number.isNaN(x)) return core.classify(F64, b64(a));
     if (x === Infinity) return 1 << 7;
     if (x === -Infinity) return 1 << 0;
     if (x === 0) return 1 / x < 0 ? 1 << 3 : 1 << 4;
