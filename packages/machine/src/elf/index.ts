@@ -1,0 +1,10 @@
+export { type ElfImage, EM_RISCV, parseElf } from './elf.js';
+export {
+  type BootImage,
+  checkImageFits,
+  copyImage,
+  type ElfSymbol,
+  type ImageSegment,
+  rawImage,
+  segmentPhysical,
+} from './image.js';

@@ -1,0 +1,4 @@
+// Public face of @hvkit/machine: the virt board recipe, image loaders and the run loop.
+export * from './elf/index.js';
+export { ConfigError, ImageError, InputError } from './errors.js';
+export * from './virt/index.js';
