@@ -1740,7 +1740,7 @@ export class RiscvHart implements Hart {
     const c64 = this.c64;
     const deleg =
       this.priv !== Privilege.Machine && ((interrupt ? this.mideleg : this.medeleg) >>> cause) & 1;
-    if (!deleg && !interrupt && this.trapHook !== undefined && this.trapHook(this, cause)) return;
+    if (!deleg && !interrupt && this.trapHook?.(this, cause)) return;
     const epcLo = epc | 0;
     const epcHi = Math.floor(epc / TWO32) | 0;
     let ms = this.mstatus;
