@@ -327,8 +327,19 @@ export class RiscvHart implements Hart {
   /** FP registers as raw 64-bit patterns (NaN-boxed singles), for the F/D extension. */
   readonly fl = new Int32Array(32);
   readonly fh = new Int32Array(32);
+  /**
+   * The program counter lives in a Float64Array cell: a plain number field holding
+   * values above 2^31 would box a new heap number on every write.
+   */
+  private readonly pcCell = new Float64Array(1);
+
   /** The program counter, as the signed 64-bit value in a JS number. */
-  pc: number;
+  get pc(): number {
+    return this.pcCell[0]!;
+  }
+  set pc(value: number) {
+    this.pcCell[0] = value;
+  }
   /** Current privilege level. */
   priv: Privilege = Privilege.Machine;
 
@@ -348,7 +359,14 @@ export class RiscvHart implements Hart {
   private readonly scratch = newDecoded();
 
   // Fetch cache: virtual page base -> decoded page, valid until translation changes.
-  private fetchVBase = Number.NaN;
+  /** Virtual base of the cached fetch page (NaN when none); a typed cell so writes never box. */
+  private readonly fetchVBaseCell = new Float64Array([Number.NaN]);
+  private get fetchVBase(): number {
+    return this.fetchVBaseCell[0]!;
+  }
+  private set fetchVBase(value: number) {
+    this.fetchVBaseCell[0] = value;
+  }
   private fetchPage: Int32Array | undefined;
   private fetchPBase = 0;
 
@@ -365,7 +383,14 @@ export class RiscvHart implements Hart {
   private mcountinhibit = 0;
   private fcsr = 0;
   private readonly c64 = new Int32Array(C64_SLOTS * 2);
-  private instretCount = 0;
+  /** minstret; a typed cell because the count passes 2^31 and a number field would box on every increment. */
+  private readonly instretCell = new Float64Array(1);
+  private get instretCount(): number {
+    return this.instretCell[0]!;
+  }
+  private set instretCount(value: number) {
+    this.instretCell[0] = value;
+  }
   private cycleOffset = 0;
   private instretOffset = 0;
   private readonly pmpOut = new Int32Array(2);
@@ -511,6 +536,7 @@ export class RiscvHart implements Hart {
   run(budget: number): StopReason {
     const xl = this.xl;
     const xh = this.xh;
+    const pcCell = this.pcCell;
     this.updateTimer();
     if (this.waiting) {
       if ((this.mip & this.mie) === 0 && !this.exitRequested) return 'wfi';
@@ -528,7 +554,7 @@ export class RiscvHart implements Hart {
         this.takeInterrupt();
       }
       // Fetch through the per-page decoded cache.
-      const pc = this.pc;
+      const pc = pcCell[0]!;
       const voff = pc - this.fetchVBase;
       let page = this.fetchPage;
       if (!(voff >= 0 && voff < PAGE_SIZE) || page === undefined) {
@@ -555,20 +581,20 @@ export class RiscvHart implements Hart {
         case Op.LUI:
           xl[rd] = imm;
           xh[rd] = imm >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.AUIPC: {
           const v = pc + imm;
           xl[rd] = v | 0;
           xh[rd] = Math.floor(v / TWO32) | 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.JAL: {
           const v = pc + len;
           xl[rd] = v | 0;
           xh[rd] = Math.floor(v / TWO32) | 0;
-          this.pc = pc + imm;
+          pcCell[0] = pc + imm;
           break;
         }
         case Op.JALR: {
@@ -577,33 +603,33 @@ export class RiscvHart implements Hart {
           const link = pc + len;
           xl[rd] = link | 0;
           xh[rd] = Math.floor(link / TWO32) | 0;
-          this.pc = target;
+          pcCell[0] = target;
           break;
         }
         case Op.BEQ:
-          this.pc = xl[rs1] === xl[rs2] && xh[rs1] === xh[rs2] ? pc + imm : pc + len;
+          pcCell[0] = xl[rs1] === xl[rs2] && xh[rs1] === xh[rs2] ? pc + imm : pc + len;
           break;
         case Op.BNE:
-          this.pc = xl[rs1] !== xl[rs2] || xh[rs1] !== xh[rs2] ? pc + imm : pc + len;
+          pcCell[0] = xl[rs1] !== xl[rs2] || xh[rs1] !== xh[rs2] ? pc + imm : pc + len;
           break;
         case Op.BLT:
-          this.pc = lt(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + imm : pc + len;
+          pcCell[0] = lt(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + imm : pc + len;
           break;
         case Op.BGE:
-          this.pc = lt(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + len : pc + imm;
+          pcCell[0] = lt(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + len : pc + imm;
           break;
         case Op.BLTU:
-          this.pc = ltu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + imm : pc + len;
+          pcCell[0] = ltu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + imm : pc + len;
           break;
         case Op.BGEU:
-          this.pc = ltu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + len : pc + imm;
+          pcCell[0] = ltu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? pc + len : pc + imm;
           break;
         case Op.LB: {
           const v = this.load(xl[rs1]!, xh[rs1]!, imm, 1);
           if (this.fault !== Fault.None) break;
           xl[rd] = (v << 24) >> 24;
           xh[rd] = v << 24 < 0 ? -1 : 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.LH: {
@@ -611,7 +637,7 @@ export class RiscvHart implements Hart {
           if (this.fault !== Fault.None) break;
           xl[rd] = (v << 16) >> 16;
           xh[rd] = v << 16 < 0 ? -1 : 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.LW: {
@@ -619,7 +645,7 @@ export class RiscvHart implements Hart {
           if (this.fault !== Fault.None) break;
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.LD: {
@@ -627,7 +653,7 @@ export class RiscvHart implements Hart {
           if (this.fault !== Fault.None) break;
           xl[rd] = v;
           xh[rd] = this.hiTmp;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.LBU: {
@@ -635,7 +661,7 @@ export class RiscvHart implements Hart {
           if (this.fault !== Fault.None) break;
           xl[rd] = v & 0xff;
           xh[rd] = 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.LHU: {
@@ -643,7 +669,7 @@ export class RiscvHart implements Hart {
           if (this.fault !== Fault.None) break;
           xl[rd] = v & 0xffff;
           xh[rd] = 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.LWU: {
@@ -651,211 +677,211 @@ export class RiscvHart implements Hart {
           if (this.fault !== Fault.None) break;
           xl[rd] = v;
           xh[rd] = 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SB:
           this.store(xl[rs1]!, xh[rs1]!, imm, 1, xl[rs2]!, 0);
-          if (this.fault === Fault.None) this.pc = pc + len;
+          if (this.fault === Fault.None) pcCell[0] = pc + len;
           break;
         case Op.SH:
           this.store(xl[rs1]!, xh[rs1]!, imm, 2, xl[rs2]!, 0);
-          if (this.fault === Fault.None) this.pc = pc + len;
+          if (this.fault === Fault.None) pcCell[0] = pc + len;
           break;
         case Op.SW:
           this.store(xl[rs1]!, xh[rs1]!, imm, 4, xl[rs2]!, 0);
-          if (this.fault === Fault.None) this.pc = pc + len;
+          if (this.fault === Fault.None) pcCell[0] = pc + len;
           break;
         case Op.SD:
           this.store(xl[rs1]!, xh[rs1]!, imm, 8, xl[rs2]!, xh[rs2]!);
-          if (this.fault === Fault.None) this.pc = pc + len;
+          if (this.fault === Fault.None) pcCell[0] = pc + len;
           break;
         case Op.ADDI: {
           const al = xl[rs1]!;
           const s = (al >>> 0) + (imm >>> 0);
           xh[rd] = (xh[rs1]! + (imm >> 31) + (s > 0xffffffff ? 1 : 0)) | 0;
           xl[rd] = s | 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SLTI:
           xl[rd] = lt(xl[rs1]!, xh[rs1]!, imm, imm >> 31) ? 1 : 0;
           xh[rd] = 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.SLTIU:
           xl[rd] = ltu(xl[rs1]!, xh[rs1]!, imm, imm >> 31) ? 1 : 0;
           xh[rd] = 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.XORI:
           xh[rd] = xh[rs1]! ^ (imm >> 31);
           xl[rd] = xl[rs1]! ^ imm;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.ORI:
           xh[rd] = xh[rs1]! | (imm >> 31);
           xl[rd] = xl[rs1]! | imm;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.ANDI:
           xh[rd] = xh[rs1]! & (imm >> 31);
           xl[rd] = xl[rs1]! & imm;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.ADDIW: {
           const v = (xl[rs1]! + imm) | 0;
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SLLI:
           this.sll(rd, xl[rs1]!, xh[rs1]!, imm);
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.SRLI:
           this.srl(rd, xl[rs1]!, xh[rs1]!, imm);
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.SRAI:
           this.sra(rd, xl[rs1]!, xh[rs1]!, imm);
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.SLLIW: {
           const v = xl[rs1]! << imm;
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SRLIW: {
           const v = (xl[rs1]! >>> imm) | 0;
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SRAIW: {
           const v = xl[rs1]! >> imm;
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.ADD: {
           const s = (xl[rs1]! >>> 0) + (xl[rs2]! >>> 0);
           xh[rd] = (xh[rs1]! + xh[rs2]! + (s > 0xffffffff ? 1 : 0)) | 0;
           xl[rd] = s | 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SUB: {
           const s = (xl[rs1]! >>> 0) - (xl[rs2]! >>> 0);
           xh[rd] = (xh[rs1]! - xh[rs2]! - (s < 0 ? 1 : 0)) | 0;
           xl[rd] = s | 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SLL:
           this.sll(rd, xl[rs1]!, xh[rs1]!, xl[rs2]! & 63);
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.SLT: {
           const v = lt(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? 1 : 0;
           xl[rd] = v;
           xh[rd] = 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SLTU: {
           const v = ltu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!) ? 1 : 0;
           xl[rd] = v;
           xh[rd] = 0;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.XOR:
           xl[rd] = xl[rs1]! ^ xl[rs2]!;
           xh[rd] = xh[rs1]! ^ xh[rs2]!;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.SRL:
           this.srl(rd, xl[rs1]!, xh[rs1]!, xl[rs2]! & 63);
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.SRA:
           this.sra(rd, xl[rs1]!, xh[rs1]!, xl[rs2]! & 63);
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.OR:
           xl[rd] = xl[rs1]! | xl[rs2]!;
           xh[rd] = xh[rs1]! | xh[rs2]!;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.AND:
           xl[rd] = xl[rs1]! & xl[rs2]!;
           xh[rd] = xh[rs1]! & xh[rs2]!;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.ADDW: {
           const v = (xl[rs1]! + xl[rs2]!) | 0;
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SUBW: {
           const v = (xl[rs1]! - xl[rs2]!) | 0;
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SLLW: {
           const v = xl[rs1]! << (xl[rs2]! & 31);
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SRLW: {
           const v = (xl[rs1]! >>> (xl[rs2]! & 31)) | 0;
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.SRAW: {
           const v = xl[rs1]! >> (xl[rs2]! & 31);
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.MUL:
           mul64(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!);
           xl[rd] = r.lo;
           xh[rd] = r.hi;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.MULH:
           mulh(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!);
           xl[rd] = r.lo;
           xh[rd] = r.hi;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.MULHSU:
           mulhsu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!);
           xl[rd] = r.lo;
           xh[rd] = r.hi;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.MULHU:
           mulhu(xl[rs1]!, xh[rs1]!, xl[rs2]!, xh[rs2]!);
           xl[rd] = r.lo;
           xh[rd] = r.hi;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.DIV:
         case Op.DIVU:
@@ -872,14 +898,14 @@ export class RiscvHart implements Hart {
           );
           xl[rd] = r.lo;
           xh[rd] = r.hi;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.MULW: {
           const v = Math.imul(xl[rs1]!, xl[rs2]!);
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.DIVW:
@@ -895,15 +921,15 @@ export class RiscvHart implements Hart {
           );
           xl[rd] = v;
           xh[rd] = v >> 31;
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.FENCE:
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.FENCE_I:
           this.invalidateAllCode();
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.ECALL:
           this.trap(CAUSE.ECALL_U + this.priv, 0, 0);
@@ -917,7 +943,7 @@ export class RiscvHart implements Hart {
         case Op.CSRRWI:
         case Op.CSRRSI:
         case Op.CSRRCI:
-          if (this.csrOp(w & 0x3ff, rd, rs1, imm)) this.pc = pc + len;
+          if (this.csrOp(w & 0x3ff, rd, rs1, imm)) pcCell[0] = pc + len;
           break;
         case Op.MRET:
           if (this.priv !== Privilege.Machine) this.illegal();
@@ -933,7 +959,7 @@ export class RiscvHart implements Hart {
             this.illegal();
             break;
           }
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           if ((this.mip & this.mie) === 0) {
             this.waiting = true;
             return 'wfi';
@@ -949,7 +975,7 @@ export class RiscvHart implements Hart {
             rs2 === 0 ? undefined : xl[rs2]! & 0xffff,
           );
           this.translationChanged();
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         case Op.LR_W:
         case Op.LR_D:
@@ -973,7 +999,7 @@ export class RiscvHart implements Hart {
         case Op.AMOMAX_D:
         case Op.AMOMINU_D:
         case Op.AMOMAXU_D:
-          if (this.atomic(w & 0x3ff, rd, rs1, rs2)) this.pc = pc + len;
+          if (this.atomic(w & 0x3ff, rd, rs1, rs2)) pcCell[0] = pc + len;
           break;
         case Op.FLW:
         case Op.FLD:
@@ -1001,7 +1027,7 @@ export class RiscvHart implements Hart {
             this.store(xl[rs1]!, xh[rs1]!, imm, op === Op.FSW ? 4 : 8, this.fl[fr]!, this.fh[fr]!);
             if (this.fault !== Fault.None) break;
           }
-          this.pc = pc + len;
+          pcCell[0] = pc + len;
           break;
         }
         case Op.CROSS_PAGE:
@@ -1015,7 +1041,7 @@ export class RiscvHart implements Hart {
           continue;
         default:
           if ((w & 0x3ff) >= FP_FIRST) {
-            if (this.execFp(w & 0x3ff, rd, rs1, rs2, (w >>> F_RS3) & 31, imm)) this.pc = pc + len;
+            if (this.execFp(w & 0x3ff, rd, rs1, rs2, (w >>> F_RS3) & 31, imm)) pcCell[0] = pc + len;
             break;
           }
           // ILLEGAL: the instruction bits are kept in the imm word for mtval.
@@ -1700,6 +1726,21 @@ export class RiscvHart implements Hart {
   flushTranslations(): void {
     this.tr.flush();
     this.translationChanged();
+  }
+
+  /** Drops the decoded-instruction cache as FENCE.I does (a remote FENCE.I from SBI: another hart wrote code). */
+  fenceI(): void {
+    this.invalidateAllCode();
+    this.translationChanged();
+  }
+
+  /**
+   * Drops the LR reservation, so the next SC fails (allowed at any time by the A
+   * extension): a board interleaving harts on one thread calls it when it switches
+   * away from this hart, since another hart's stores do not clear it.
+   */
+  clearReservation(): void {
+    this.reservation = -1;
   }
 
   private traceOne(pc: number): void {
