@@ -1,0 +1,131 @@
+/*
+ * The rows of `pnpm bench`: one entry per thing measured, run in this order.
+ *
+ * A row is a name, a kind (which decides the table it is printed in and the shape
+ * of its result) and a `run` function. To add a row, write a `Row` (see
+ * lib/guest.ts for the guest MIPS rows) and list it in `ROWS` below; `--only NAME`,
+ * the tables and the JSON file pick it up from here.
+ */
+import { guestRow } from './lib/guest.js';
+import type { QemuInfo } from './lib/qemu.js';
+
+/** What every row is given. */
+export interface RowContext {
+  /** `--quick`: smaller inputs (the `-quick` guest images, a tenth of the work). */
+  readonly quick: boolean;
+  /** QEMU to compare with, or null (`--no-qemu`, or not installed). */
+  readonly qemu: QemuInfo | null;
+  /** `--repeat N`: runs per side; the fastest run is reported. */
+  readonly repeat: number;
+  /** Prints one progress line (to stderr, so stdout keeps only the tables). */
+  log(line: string): void;
+}
+
+/** Whether a row passed; `fail` makes `pnpm bench` exit non-zero. */
+export type RowStatus = 'ok' | 'fail' | 'skipped';
+
+interface ResultBase {
+  readonly name: string;
+  readonly status: RowStatus;
+  /** Why the row failed or was skipped, one line each (empty when ok). */
+  readonly problems: readonly string[];
+}
+
+/** One run of a guest benchmark on hvkit. */
+export interface HvkitGuestRun {
+  /** Instructions retired in the measured region (the guest's minstret delta). */
+  readonly instret: number;
+  /** mtime ticks (10 MHz, real time) in the measured region. */
+  readonly ticks: number;
+  /** The guest's checksum, `0x` + 8 hex digits. */
+  readonly check: string;
+  /** instret / (ticks / 10 MHz) in millions: speed inside the measured region. */
+  readonly mips: number;
+  /** Host wall time of `VirtMachine.run` (boot to finisher), ms. */
+  readonly wallMs: number;
+  /** Instructions retired in the whole run (setup and printing included). */
+  readonly instructions: number;
+  /** instructions / wall time in millions: speed of the whole run. */
+  readonly wallMips: number;
+  /** CPU time of this process during the run, ms. */
+  readonly cpuMs: number;
+  /** instructions / CPU time in millions: the whole run's speed per CPU second (less load-sensitive). */
+  readonly cpuMips: number;
+}
+
+/** One run of a guest benchmark on QEMU. */
+export interface QemuGuestRun {
+  /** mtime ticks (10 MHz, real time without -icount) in the measured region. */
+  readonly ticks: number;
+  readonly check: string;
+  /** instret (counted by the -icount run, else hvkit's) / (ticks / 10 MHz) in millions. */
+  readonly mips: number;
+  /** Host wall time of the qemu-system-riscv64 process, ms (includes QEMU start-up). */
+  readonly wallMs: number;
+  /** minstret delta of the `-icount shift=0` run (exact instruction count), or null if not run. */
+  readonly icountInstret: number | null;
+}
+
+/** Result of a `guest-mips` row: a CPU-bound bare-metal guest on hvkit and QEMU. */
+export interface GuestMipsResult extends ResultBase {
+  readonly kind: 'guest-mips';
+  /** Image file name under bench/guests/images. */
+  readonly image: string;
+  /** The fastest hvkit run (null if hvkit did not produce a result line). */
+  readonly hvkit: HvkitGuestRun | null;
+  /** The fastest QEMU run (null without QEMU or when it failed). */
+  readonly qemu: QemuGuestRun | null;
+  /** hvkit MIPS / QEMU MIPS (both from guest ticks), or null. */
+  readonly ratio: number | null;
+}
+
+/**
+ * Result of a `boot-seconds` row: host seconds from the start of a run to a
+ * milestone in the guest's console output (e.g. Linux's shell prompt).
+ */
+export interface BootSecondsResult extends ResultBase {
+  readonly kind: 'boot-seconds';
+  /** What was waited for, e.g. `shell prompt`. */
+  readonly milestone: string;
+  /** Seconds on hvkit, or null. */
+  readonly hvkit: { readonly seconds: number; readonly instructions?: number } | null;
+  /** Seconds on QEMU, or null. */
+  readonly qemu: { readonly seconds: number } | null;
+  /** hvkit seconds / QEMU seconds (lower is better), or null. */
+  readonly ratio: number | null;
+}
+
+export type RowResult = GuestMipsResult | BootSecondsResult;
+export type RowKind = RowResult['kind'];
+
+/** One thing `pnpm bench` measures. */
+export interface Row {
+  /** Short unique name, used by `--only`. */
+  readonly name: string;
+  readonly kind: RowKind;
+  /** One line for `--list` and the README. */
+  readonly description: string;
+  run(context: RowContext): Promise<RowResult>;
+}
+
+/**
+ * Every row, in run order.
+ *
+ * Reserved for rows that other work will add (their result kinds and tables exist):
+ *  - `linux-boot` (kind `boot-seconds`): host seconds from `new VirtMachine` to the
+ *    shell prompt of the packages/guest-linux image, on hvkit and on QEMU; return a
+ *    `BootSecondsResult` with `milestone: 'shell prompt'`.
+ *  - a type-1 row (@hvkit/hypervisor-type1): the same guest benchmarks run as a
+ *    VS-mode guest under the type-1 hypervisor (kind `guest-mips`, name e.g.
+ *    `type1-sieve`), or its boot time to the first guest's prompt (`boot-seconds`).
+ */
+export const ROWS: readonly Row[] = [
+  guestRow('sieve', 'Sieve of Eratosthenes to 2,000,000 in a bit array, 12 times'),
+  guestRow('crc32', 'table-driven CRC-32 over 64 KiB, 280 passes'),
+  guestRow('sort', 'quicksort + heapsort of 50,000 random 64-bit keys, 10 rounds'),
+  guestRow('matmul', '96x96 64-bit integer matrix multiply, 30 rounds'),
+  guestRow('interp', 'bytecode interpreter: Collatz steps and a hash loop, 10 rounds'),
+  guestRow('strsearch', 'naive + Boyer-Moore-Horspool search of 8 patterns in 64 KiB, 30 rounds'),
+  // linux-boot: added with the Linux guest (see above).
+  // type-1 rows: added with the type-1 hypervisor (see above).
+];
