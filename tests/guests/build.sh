@@ -65,6 +65,12 @@ done
 for t in rv64i rv64m rv64a rv64c; do
   build "isa-$t-v" -Iisa -Iisa/env/v -- isa/env/v/entry.S "isa/$t.S"
 done
+# F and D: the same environments built with the FP extensions (-march=rv64gc,
+# still -mabi=lp64), which also makes them enable mstatus.FS (__riscv_flen).
+for t in rv64f rv64d; do
+  build "isa-$t" -march=rv64gc -Iisa -Iisa/env/p -- isa/env/p/entry.S "isa/$t.S"
+  build "isa-$t-v" -march=rv64gc -Iisa -Iisa/env/v -- isa/env/v/entry.S "isa/$t.S"
+done
 
 # Record the toolchain: byte identity is only expected with the same versions.
 {

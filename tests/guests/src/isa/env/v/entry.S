@@ -8,6 +8,8 @@
  * (test code and data) are U|R|W|X, all others (this kernel, tohost, page
  * tables, stack) are supervisor-only R|W|X; A and D are preset. It enables
  * paging (satp mode 8), sets stvec, and srets to rvtest_body in U-mode.
+ * Images built with the F/D extensions (__riscv_flen) get sstatus.FS =
+ * Initial and fcsr = 0 from the kernel, and FS stays enabled for U-mode.
  * ecall from U (cause 8): pass/fail code in a0, forwarded by an ecall from S
  * to M-mode, which calls rvtest_exit (tohost + finisher).
  * Any other trap in S (from U): fail with 224 + scause; any other trap in
@@ -119,6 +121,15 @@ rvtest_skernel:
   csrw sepc, t0
   li t0, 1 << 8         /* sstatus.SPP = U */
   csrc sstatus, t0
+#ifdef __riscv_flen
+  li t0, 1 << 13        /* sstatus.FS = Initial: U-mode may use the FPU */
+  csrs sstatus, t0
+  csrw fcsr, zero       /* frm = rne, no flags (may make FS Dirty) */
+  li t0, 3 << 13
+  csrc sstatus, t0
+  li t0, 1 << 13
+  csrs sstatus, t0      /* FS = Initial again */
+#endif
   li TESTNUM, 0
   sret
 
