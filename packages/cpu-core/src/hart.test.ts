@@ -647,3 +647,18 @@ describe('native firmware hook, software-pending bits and Sstc', () => {
     expect(hart.getX(4) & 0x20n).toBe(0x20n);
   });
 });
+
+describe('counter writes', () => {
+  it('a write to minstret or mcycle replaces that instruction increment', () => {
+    // csrwi minstret, 0; csrr x3, minstret; csrwi mcycle, 5; csrr x4, mcycle
+    const { hart } = hartWith([
+      asm.csr(5, 0, 0xb02, 0),
+      asm.csr(2, 3, 0xb02, 0),
+      asm.csr(5, 0, 0xb00, 5),
+      asm.csr(2, 4, 0xb00, 0),
+    ]);
+    hart.run(4);
+    expect(hart.getX(3)).toBe(0n);
+    expect(hart.getX(4)).toBe(5n);
+  });
+});

@@ -2172,10 +2172,11 @@ export class RiscvHart implements Hart {
       case CSR.tdata3:
         return true; // no triggers: writes are ignored (WARL)
       case CSR.mcycle:
-        this.cycleOffset = toNum(lo, hi) - this.instretCount;
+        // The write replaces this instruction's own increment (already counted): the next read sees the value.
+        this.cycleOffset = toNum(lo, hi) - this.instretCount - 1;
         return true;
       case CSR.minstret:
-        this.instretOffset = toNum(lo, hi) - this.instretCount;
+        this.instretOffset = toNum(lo, hi) - this.instretCount - 1;
         return true;
       default:
         if (csr >= CSR.pmpcfg0 && csr < CSR.pmpcfg0 + 16) {
