@@ -20,7 +20,7 @@ function needsGuest(ctx: TestContext, image = 'hello.elf'): void {
   ctx.skip(reason !== undefined, reason);
 }
 
-const HELLO = /^Hello from hvkit!\r\nhart 0, dtb 0x0{16}\r\nmisa 0x[0-9a-f]{16}\r\ngoodbye\r\n$/;
+const HELLO = /^Hello from hvkit!\r\nhart 0, dtb 0x[0-9a-f]{16}\r\nmisa 0x[0-9a-f]{16}\r\ngoodbye\r\n$/;
 
 /** Runs the real command as the root `pnpm hvkit` script does; resolves with its status and output. */
 function hvkit(args: string[], input?: string) {
@@ -86,7 +86,11 @@ describe('hvkit as a process', () => {
 
   it('reports bad input in one line with status 2 (no stack trace)', async () => {
     const result = await hvkit(['run', '--kernel', 'package.json']);
-    expect(result).toEqual({ status: 2, stdout: '', stderr: 'hvkit: package.json: not an ELF file\n' });
+    expect(result).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'hvkit: package.json: not an ELF file or a RISC-V Linux Image\n',
+    });
     const flag = await hvkit(['run', '--kernel', 'x.elf', '--bogus']);
     expect(flag).toEqual({ status: 2, stdout: '', stderr: "hvkit: unknown option '--bogus'\n" });
   });

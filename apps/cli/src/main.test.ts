@@ -39,7 +39,18 @@ describe('hvkit --help and --version', () => {
     expect(top.stdout).toMatch(/run \[options\]/);
     const run = await hvkit('run', '--help');
     expect(run.status).toBe(0);
-    for (const flag of ['--kernel <file>', '--bios', '--memory <size>', '--timeout <seconds>', '--trace']) {
+    for (const flag of [
+      '--kernel <file>',
+      '--initrd <file>',
+      '--append <args>',
+      '--bios',
+      '--memory <size>',
+      '--smp <n>',
+      '--disk <file[,ro]>',
+      '--net <hub:name>',
+      '--timeout <seconds>',
+      '--trace',
+    ]) {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toMatch(/Ctrl-A x/);
@@ -65,10 +76,17 @@ describe('bad input: one line on stderr, status 2', () => {
     await badInput(['run', '--kernel'], "option '--kernel <file>' argument missing");
   });
 
-  it('unsupported --bios', async () => {
+  it('bad --bios values and firmware files', async () => {
+    await badInput(['run', '--kernel', elf, '--bios', ''], '--bios "": give none, native or a firmware file');
     await badInput(
       ['run', '--kernel', elf, '--bios', 'opensbi'],
-      '--bios opensbi is not supported yet (only --bios none)',
+      'cannot read firmware opensbi: no such file',
+    );
+    await badInput(
+      ['run', '--kernel', elf, '--bios', process.execPath],
+      new RegExp(
+        `^hvkit: ${process.execPath}: ELF is for machine (x86-64 \\(62\\)|AArch64 \\(183\\)), not RISC-V$`,
+      ),
     );
   });
 
@@ -114,7 +132,7 @@ describe('bad input: one line on stderr, status 2', () => {
 
   it('kernel that is not an ELF, or not for RV64', async () => {
     const text = tempFile('notes.txt', 'just some text\n');
-    await badInput(['run', '--kernel', text], `${text}: not an ELF file`);
+    await badInput(['run', '--kernel', text], `${text}: not an ELF file or a RISC-V Linux Image`);
     await badInput(
       ['run', '--kernel', process.execPath],
       /^hvkit: .*: ELF is for machine (x86-64 \(62\)|AArch64 \(183\)), not RISC-V$/,

@@ -49,12 +49,30 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       outputError: () => {},
     });
 
+  const repeat = (value: string, previous: string[]) => [...previous, value];
   program
     .command('run')
-    .description('boot a kernel on the virt board; UART0 is stdin/stdout')
-    .requiredOption('--kernel <file>', 'kernel image: a RISC-V ELF64 executable')
-    .option('--bios <firmware>', "firmware; only 'none' for now (start the kernel in M-mode)", 'none')
+    .description('boot a kernel on the virt board in a VM thread; UART0 is stdin/stdout')
+    .requiredOption(
+      '--kernel <file>',
+      "kernel: a RISC-V ELF64 or Linux Image file, or 'linux' (the Linux guest of @hvkit/guest-linux)",
+    )
+    .option('--initrd <file>', 'initial RAM disk, loaded into RAM and named in the device tree')
+    .option('--append <args>', 'kernel command line (/chosen/bootargs)')
+    .option(
+      '--bios <firmware>',
+      "firmware: 'none' (kernel in M-mode), 'native' (hvkit's SBI) or a file (e.g. OpenSBI); " +
+        'default native for a Linux Image or an ELF above 0x80000000, none for an ELF at 0x80000000',
+    )
     .option('--memory <size>', 'RAM size: bytes or with a K, M, G suffix', '128M')
+    .option('--smp <n>', 'number of vCPUs (harts), 1 to 8', '1')
+    .option(
+      '--disk <file[,ro]>',
+      'a virtio-blk disk on an image file (repeatable; ,ro for read-only)',
+      repeat,
+      [],
+    )
+    .option('--net <hub:name>', 'a virtio-net interface on the host hub NAME (repeatable)', repeat, [])
     .option('--timeout <seconds>', 'give up after this many seconds (exit status 124)')
     .option(
       '--trace',
@@ -64,9 +82,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       'after',
       [
         '',
-        'Exit status: 0 when the guest passes (finisher 0x5555 or HTIF exit 0), the guest',
-        'failure code (1-255) when it fails, 124 on timeout, 2 for bad input. On a terminal,',
-        'Ctrl-A x quits and Ctrl-A h lists the keys.',
+        'Exit status: 0 when the guest passes (power-off, finisher 0x5555, HTIF exit 0), the',
+        'guest failure code (1-255) when it fails, 124 on timeout, 2 for bad input. On a',
+        'terminal, Ctrl-A x quits and Ctrl-A h lists the keys.',
       ].join('\n'),
     )
     .action(async (flags: RunFlags) => {

@@ -1,25 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { hex } from '@hvkit/interfaces';
 import {
-  type BootImage,
-  ImageError,
-  InputError,
-  type MachineEvents,
-  type RunOutcome,
-  type RunStats,
-  VirtMachine,
-} from '@hvkit/machine';
-import { EXIT_TIMEOUT, EXIT_USAGE, UsageError } from './errors.js';
+  createVm,
+  type HostConsole,
+  HostError,
+  type NetConfig,
+  type Vm,
+  type VmConfig,
+  type VmExit,
+  VmStartError,
+} from '@hvkit/hypervisor-type2';
+import { NodeHostOs } from '@hvkit/hypervisor-type2/node';
+import { EXIT_INTERNAL, EXIT_TIMEOUT, EXIT_USAGE, UsageError } from './errors.js';
+import { resolveKernel } from './guests.js';
 import type { CliIo } from './main.js';
+import { detectKernel, parseBios, parseDisk, parseNet, parseSmp } from './options.js';
 import { parseSeconds, parseSize } from './size.js';
-import { StdioConsole } from './terminal.js';
 
 /** The flags of `hvkit run` as commander hands them over (strings until validated). */
 export interface RunFlags {
   readonly kernel: string;
-  readonly bios: string;
+  readonly bios?: string;
   readonly memory: string;
+  readonly smp: string;
+  readonly initrd?: string;
+  readonly append?: string;
+  readonly disk: readonly string[];
+  readonly net: readonly string[];
   readonly timeout?: string;
   readonly trace?: boolean;
 }
@@ -33,8 +40,8 @@ export function exitStatus(code: number): number {
   return Math.min(Math.max(Math.trunc(code), 1), 255);
 }
 
-/** Reads the kernel file with one-line errors. */
-async function readKernel(path: string, cwd: string): Promise<Uint8Array> {
+/** Reads an input file named by a flag, with one-line errors ("cannot read kernel X: no such file"). */
+export async function readInput(what: string, path: string, cwd: string): Promise<Uint8Array> {
   try {
     return await readFile(resolve(cwd, path));
   } catch (error) {
@@ -47,149 +54,159 @@ async function readKernel(path: string, cwd: string): Promise<Uint8Array> {
           : code === 'EACCES'
             ? 'permission denied'
             : (code ?? String(error));
-    throw new UsageError(`cannot read kernel ${path}: ${why}`);
+    throw new UsageError(`cannot read ${what} ${path}: ${why}`);
   }
 }
 
-/** Instruction trace lines buffered before one write to stderr. */
-const TRACE_BATCH = 512;
-
-/** Formats a pc (a signed 64-bit value in a number) as 16 hex digits. */
-function pcHex(pc: number): string {
-  return (pc >= 0 ? pc.toString(16) : BigInt.asUintN(64, BigInt(pc)).toString(16)).padStart(16, '0');
-}
-
-/**
- * `--trace`: every instruction (`<pc>: <encoding>  <disassembly>`) and the board's
- * events (`hvkit: trace: ...`) on stderr, in order, batched into large writes.
- */
-function traceEvents(io: CliIo): MachineEvents {
-  let lines: string[] = [];
-  const flush = () => {
-    if (lines.length === 0) return;
-    io.stderr.write(`${lines.join('\n')}\n`);
-    lines = [];
-  };
-  const line = (text: string) => {
-    lines.push(`hvkit: trace: ${text}`);
-    flush();
-  };
-  return {
-    instruction(pc, inst, text) {
-      const encoding =
-        (inst & 3) === 3 ? (inst >>> 0).toString(16).padStart(8, '0') : inst.toString(16).padStart(4, '0');
-      lines.push(`${pcHex(pc)}: ${encoding.padEnd(8)}  ${text}`);
-      if (lines.length >= TRACE_BATCH) flush();
-    },
-    loaded(image: BootImage) {
-      for (const s of image.segments) {
-        line(`load ${hex(s.paddr)}..${hex(s.paddr + s.memsz)} (${s.bytes.length} bytes from the file)`);
-      }
-      const tohost = image.symbol('tohost');
-      line(
-        `${image.format} entry ${hex(image.entry)}${tohost === undefined ? '' : `, tohost at ${hex(tohost.value)}`}`,
-      );
-    },
-    idle(ms) {
-      line(Number.isFinite(ms) ? `wfi: sleeping up to ${ms.toFixed(3)} ms` : 'wfi: sleeping until input');
-    },
-    htif(kind, at) {
-      if (kind !== 'putchar') line(`htif ${kind} (tohost at ${hex(at)})`);
-    },
-    stopped(outcome: RunOutcome, stats: RunStats) {
-      const mips = stats.wallMs > 0 ? stats.instructions / stats.wallMs / 1000 : 0;
-      line(
-        `stopped: ${describe(outcome)}; ${stats.instructions} instructions in ${stats.wallMs.toFixed(1)} ms ` +
-          `(${mips.toFixed(1)} MIPS), ${stats.sleptMs.toFixed(1)} ms asleep, ${stats.yields} yields`,
-      );
-    },
-  };
-}
-
-function describe(outcome: RunOutcome): string {
-  switch (outcome.kind) {
-    case 'shutdown':
-      return `shutdown with code ${outcome.code} (${outcome.source})`;
-    case 'error':
-      return `error: ${outcome.message}`;
-    default:
-      return outcome.kind;
-  }
-}
-
-/** `hvkit run`: validates the flags, boots the kernel and returns the exit status. */
+/** `hvkit run`: validates the flags, boots the kernel in a VM thread and returns the exit status. */
 export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
-  if (flags.bios !== 'none') {
-    throw new UsageError(`--bios ${flags.bios} is not supported yet (only --bios none)`);
-  }
-  const memorySize = parseSize(flags.memory);
+  const cwd = io.cwd ?? process.cwd();
+  // Every flag is checked before any file is opened.
+  const memory = parseSize(flags.memory);
+  const vcpus = parseSmp(flags.smp);
   const timeoutSeconds = flags.timeout === undefined ? undefined : parseSeconds(flags.timeout);
-  const kernel = await readKernel(flags.kernel, io.cwd ?? process.cwd());
-  const events = flags.trace === true ? traceEvents(io) : {};
+  const biosChoice = flags.bios === undefined ? undefined : parseBios(flags.bios);
+  const disks = flags.disk.map((spec) => parseDisk(spec, cwd));
+  const nets: NetConfig[] = flags.net.map(parseNet);
 
-  let machine: VirtMachine | undefined;
-  const console = new StdioConsole({
-    stdin: io.stdin,
-    stdout: io.stdout,
-    stderr: io.stderr,
-    onQuit: () => machine?.stop(),
+  const kernelFile = resolveKernel(flags.kernel);
+  const kernel = await readInput('kernel', kernelFile.path, cwd);
+  const kernelInfo = detectKernel(kernel, kernelFile.label);
+  const initrd = flags.initrd === undefined ? undefined : await readInput('initrd', flags.initrd, cwd);
+  // Without --bios the board chooses: native SBI for a Linux Image or an ELF linked
+  // above DRAM base, none for an ELF at 0x80000000 (which owns M-mode).
+  const bios =
+    biosChoice === undefined
+      ? undefined
+      : biosChoice.kind === 'file'
+        ? await readInput('firmware', biosChoice.path, cwd)
+        : biosChoice.kind;
+
+  const config: VmConfig = {
+    kernel,
+    kernelFormat: kernelInfo.format,
+    memory,
+    vcpus,
+    disks,
+    nets,
+    onReset: 'reboot',
+    trace: flags.trace === true,
+    ...(bios === undefined ? {} : { bios }),
+    ...(initrd === undefined ? {} : { initrd }),
+    ...(flags.append === undefined ? {} : { bootargs: flags.append }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }),
+  };
+
+  const host = new NodeHostOs({ stdin: io.stdin ?? null, stdout: io.stdout, stderr: io.stderr });
+  let vm: Vm | undefined;
+  let quit = false;
+  const console = host.openConsole({
+    onQuit: () => {
+      quit = true;
+      void vm?.stop();
+    },
   });
-  const restoreOnSignal = console.isRaw ? trapSignals(console) : undefined;
+  // A signal must still restore a raw terminal, and exit through process.exit so that
+  // the disk locks are removed (a plain signal death would leave them stale).
+  const restoreOnSignal = trapSignals(console);
   try {
-    const boot = () => {
-      console.clearListeners();
-      return new VirtMachine({ kernel, bios: 'none', memorySize, uart: console, events });
-    };
+    vm = createVm({ ...config, console }, host);
+    if (flags.trace === true) {
+      vm.on('trace', (text) => {
+        console.flush(); // keep guest output and trace lines in order
+        io.stderr.write(text);
+      });
+    }
     try {
-      machine = boot();
+      await vm.start();
     } catch (error) {
-      if (error instanceof InputError) {
-        const where = error instanceof ImageError ? `${flags.kernel}: ` : '';
-        io.stderr.write(`hvkit: ${where}${error.message}\n`);
-        return EXIT_USAGE;
-      }
-      throw error;
+      return startProblem(
+        error,
+        kernelFile.label,
+        biosChoice?.kind === 'file' ? biosChoice.path : 'firmware',
+        io,
+      );
     }
-    const deadline = timeoutSeconds === undefined ? undefined : performance.now() + timeoutSeconds * 1000;
-    for (;;) {
-      const timeoutMs = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
-      const outcome = await machine.run(timeoutMs === undefined ? {} : { timeoutMs });
-      console.flush();
-      switch (outcome.kind) {
-        case 'shutdown':
-          return exitStatus(outcome.code);
-        case 'reset':
-          // As QEMU: the guest asked for a reboot. Yield first, so that a guest that
-          // resets in a loop still lets input, signals and the timeout through.
-          await new Promise((resolve) => setImmediate(resolve));
-          if (deadline === undefined || performance.now() < deadline) {
-            machine = boot();
-            continue;
-          }
-          io.stderr.write(`${console.isRaw ? '\r\n' : ''}hvkit: timed out after ${timeoutSeconds} s\n`);
-          return EXIT_TIMEOUT;
-        case 'timeout':
-          io.stderr.write(`${console.isRaw ? '\r\n' : ''}hvkit: timed out after ${timeoutSeconds} s\n`);
-          return EXIT_TIMEOUT;
-        case 'stopped':
-          io.stderr.write('\r\nhvkit: terminated (Ctrl-A x)\n');
-          return 0;
-        case 'error':
-          io.stderr.write(`hvkit: ${outcome.message}\n`);
-          return 1;
-      }
-    }
+    const exit = await vm.exited;
+    console.flush();
+    return report(exit, quit, timeoutSeconds, console.isRaw, io);
   } finally {
+    await vm?.stop();
     console.close();
-    restoreOnSignal?.();
+    restoreOnSignal();
+  }
+}
+
+/** Turns a failed `Vm.start` into one line and a status. */
+function startProblem(error: unknown, kernelLabel: string, biosLabel: string, io: CliIo): number {
+  if (error instanceof VmStartError) {
+    if (error.reason === 'internal') {
+      throw Object.assign(
+        new Error(error.message),
+        error.detail === undefined ? {} : { stack: error.detail },
+      );
+    }
+    // The board says "firmware: ..." about --bios FILE; every other image problem is the kernel's.
+    const firmware = /^firmware: /.exec(error.message);
+    const line =
+      firmware !== null
+        ? `${biosLabel}: ${error.message.slice(firmware[0].length)}`
+        : error.reason === 'image'
+          ? `${kernelLabel}: ${error.message}`
+          : error.message;
+    io.stderr.write(`hvkit: ${line}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof HostError) {
+    io.stderr.write(`hvkit: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  throw error;
+}
+
+/** Prints how the run ended (when there is something to say) and returns the exit status. */
+function report(
+  exit: VmExit,
+  quit: boolean,
+  timeoutSeconds: number | undefined,
+  raw: boolean,
+  io: CliIo,
+): number {
+  const newline = raw ? '\r\n' : '';
+  switch (exit.kind) {
+    case 'shutdown':
+      return exitStatus(exit.code);
+    case 'timeout':
+      io.stderr.write(`${newline}hvkit: timed out after ${timeoutSeconds} s\n`);
+      return EXIT_TIMEOUT;
+    case 'stopped':
+      io.stderr.write(`\r\nhvkit: terminated${quit ? ' (Ctrl-A x)' : ''}\n`);
+      return 0;
+    case 'reset':
+      return 0;
+    case 'error':
+      io.stderr.write(`hvkit: ${exit.message}\n`);
+      return 1;
+    case 'failed':
+      io.stderr.write(`hvkit: ${exit.message}\n`);
+      return EXIT_USAGE;
+    case 'crashed': {
+      const debug = io.env.HVKIT_DEBUG === '1';
+      io.stderr.write(
+        `hvkit: internal error: ${exit.message.split('\n')[0]}${debug ? '' : ' (HVKIT_DEBUG=1 for details)'}\n`,
+      );
+      if (debug && exit.detail !== undefined) io.stderr.write(`${exit.detail}\n`);
+      return EXIT_INTERNAL;
+    }
   }
 }
 
 /**
- * While the terminal is raw, a signal (kill, hangup) must still restore it; the
- * handlers also cover a plain `process.exit` from elsewhere. Returns the undo.
+ * While a VM runs, a signal (kill, hangup, Ctrl-C on a pipe) restores the terminal
+ * and exits with 128 + n through `process.exit`, whose exit hooks remove disk locks;
+ * the handlers also cover a plain `process.exit` from elsewhere. Returns the undo.
  */
-function trapSignals(console: StdioConsole): () => void {
+function trapSignals(console: HostConsole): () => void {
   const handlers = Object.entries(SIGNALS).map(([signal, status]) => {
     const handler = () => {
       console.close();

@@ -1890,11 +1890,15 @@ export class RiscvHart implements Hart {
     if (writes) {
       let nl = srcLo;
       let nh = srcHi;
+      // mip.SEIP reads as the software bit OR the interrupt controller's line, but only
+      // the software bit takes part in a read-modify-write (priv spec, "Machine Interrupt
+      // Registers"): otherwise `csrs mip, SSIP` would latch a pending PLIC interrupt forever.
+      const baseLo = csr === CSR.mip ? (oldLo & ~(1 << IRQ.SEIP)) | (this.mipSw & (1 << IRQ.SEIP)) : oldLo;
       if (kind === Op.CSRRS) {
-        nl = oldLo | srcLo;
+        nl = baseLo | srcLo;
         nh = oldHi | srcHi;
       } else if (kind === Op.CSRRC) {
-        nl = oldLo & ~srcLo;
+        nl = baseLo & ~srcLo;
         nh = oldHi & ~srcHi;
       }
       if (!this.writeCsr(csr, nl, nh)) {

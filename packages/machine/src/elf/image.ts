@@ -24,8 +24,8 @@ export interface ElfSymbol {
 
 /** A loadable program image: what a board needs to put a kernel or firmware in RAM and start it. */
 export interface BootImage {
-  /** Where it came from: an ELF file or a raw binary. */
-  readonly format: 'elf' | 'raw';
+  /** Where it came from: an ELF file, a RISC-V Linux `Image`, or a raw binary. */
+  readonly format: 'elf' | 'image' | 'raw';
   /** Guest-physical address of the first instruction. */
   readonly entry: number;
   /** PT_LOAD segments with a non-zero memory size, sorted by `paddr`, not overlapping. */

@@ -8,3 +8,11 @@ export {
   rawImage,
   segmentPhysical,
 } from './image.js';
+export {
+  isElf,
+  isLinuxImage,
+  LINUX_IMAGE_HEADER_SIZE,
+  type LinuxImageHeader,
+  linuxImage,
+  parseLinuxImageHeader,
+} from './linux-image.js';

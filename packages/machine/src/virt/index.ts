@@ -1,4 +1,14 @@
 export {
+  type BiosOption,
+  type BootMode,
+  enterMachine,
+  enterSupervisor,
+  type KernelFormat,
+  placeDtb,
+  placeInitrd,
+  type Span,
+} from './boot.js';
+export {
   InstructionClock,
   type InstructionCounter,
   isSkippable,
@@ -7,8 +17,18 @@ export {
   type SkippableClock,
   VIRT_TIMEBASE_HZ,
 } from './clock.js';
+export {
+  VIRT_ISA,
+  VIRT_ISA_BASE,
+  VIRT_ISA_EXTENSIONS,
+  VIRT_MMU_TYPE,
+  VIRT_STDOUT_PATH,
+  type VirtDeviceTreeOptions,
+  virtDeviceTree,
+} from './device-tree.js';
 export { HTIF_EXIT, HTIF_IDLE, HTIF_PUTCHAR, HTIF_UNSUPPORTED, Htif } from './htif.js';
 export {
+  type BootLayout,
   DEFAULT_SLICE,
   type MachineEvents,
   type RunOptions,
@@ -18,3 +38,4 @@ export {
   type VirtMachineOptions,
 } from './machine.js';
 export * from './memory-map.js';
+export { type NativeSbiBoard, VirtSbiPlatform } from './native-sbi.js';

@@ -87,8 +87,13 @@ describe('VirtMachine: construction', () => {
     );
     expect(() => new VirtMachine({ kernel, memorySize: 0 })).toThrow(ConfigError);
     expect(() => new VirtMachine({ kernel, memorySize: 8 * 2 ** 30 })).toThrow(/more than the 4 GiB/);
-    expect(() => new VirtMachine({ kernel, harts: 2 })).toThrow(/runs 1 hart for now/);
-    expect(() => new VirtMachine({ kernel, bios: 'opensbi' as 'none' })).toThrow(/not supported yet/);
+    expect(() => new VirtMachine({ kernel, harts: 9 })).toThrow(
+      new ConfigError('the virt board runs 1 to 8 harts, not 9'),
+    );
+    expect(() => new VirtMachine({ kernel, harts: 0 })).toThrow(ConfigError);
+    expect(() => new VirtMachine({ kernel, bios: 'opensbi' as 'none' })).toThrow(
+      new ConfigError(`bios must be 'none', 'native' or firmware bytes, not 'opensbi'`),
+    );
   });
 
   it('refuses images that do not load, with ImageError', () => {
@@ -102,12 +107,16 @@ describe('VirtMachine: construction', () => {
     );
   });
 
-  it('starts hart 0 at the entry in M-mode with a0 = hartid and a1 = 0', (ctx) => {
+  it('starts hart 0 at the entry in M-mode with a0 = hartid and a1 = the device tree', (ctx) => {
     needsHart(ctx);
     const machine = new VirtMachine({ kernel: elf(program(PASS)) });
+    expect(machine.boot.mode).toBe('none');
     expect(machine.hart.pc).toBe(VIRT_DRAM_BASE);
+    expect(machine.hart.priv).toBe(3);
     expect(machine.hart.getX(a0)).toBe(0n);
-    expect(machine.hart.getX(a1)).toBe(0n);
+    // As QEMU: the highest 2 MiB boundary that leaves room below the end of 128 MiB.
+    expect(machine.boot.dtbAddress).toBe(0x87e0_0000);
+    expect(machine.hart.getX(a1)).toBe(0x87e0_0000n);
     expect([...machine.ram.bytes.subarray(0, 4)]).toEqual([...program(PASS).subarray(0, 4)]);
   });
 });
@@ -353,6 +362,31 @@ describe('VirtMachine: WFI and time', () => {
     expect(machine.stats().instructions).toBeLessThan(1000);
   });
 
+  it('still lets host input in while an idle guest skips time on a skippable clock', async (ctx) => {
+    needsHart(ctx);
+    // loop: mtimecmp = mtime + 1000; MTIE; wfi; until UART LSR.DR: again. Then pass.
+    const code = program(
+      li(t0, 0x80),
+      csrrs(0, MIE, t0),
+      li(t0, MTIME),
+      ld(t1, t0, 0),
+      addi(t1, t1, 1000),
+      li(t0, MTIMECMP),
+      sd(t1, t0, 0),
+      wfi(),
+      li(t0, VIRT_UART0_BASE),
+      lbu(t1, t0, 5),
+      andi(t1, t1, 1),
+      beq(t1, 0, -48),
+      PASS,
+    );
+    const uart = new BufferBackend();
+    const machine = new VirtMachine({ kernel: elf(code), uart, clock: new InstructionClock() });
+    setTimeout(() => uart.type('x'), 50);
+    expect(await machine.run({ timeoutMs: 5000 })).toMatchObject({ kind: 'shutdown', code: 0 });
+    expect(machine.stats().yields).toBeGreaterThan(0);
+  });
+
   it('sleeps until the run deadline when nothing can wake the hart', async (ctx) => {
     needsHart(ctx);
     // mtimecmp = 0 raises MTIP at once, but MTIE is off: the timer cannot end the WFI.
@@ -446,7 +480,7 @@ describe('VirtMachine: guest images', () => {
     needsHart(ctx, 'hello.elf');
     const { outcome, text } = await runImage('hello.elf');
     expect(text).toMatch(
-      /^Hello from hvkit!\r\nhart 0, dtb 0x0000000000000000\r\nmisa 0x[0-9a-f]{16}\r\ngoodbye\r\n$/,
+      /^Hello from hvkit!\r\nhart 0, dtb 0x0000000087e00000\r\nmisa 0x[0-9a-f]{16}\r\ngoodbye\r\n$/,
     );
     expect(outcome).toEqual({ kind: 'shutdown', code: 0, source: 'finisher' });
   });
