@@ -7,6 +7,7 @@
  * the tables and the JSON file pick it up from here.
  */
 import { guestRow } from './lib/guest.js';
+import { linuxBootRow } from './lib/linux.js';
 import type { QemuInfo } from './lib/qemu.js';
 
 /** What every row is given. */
@@ -111,10 +112,10 @@ export interface Row {
 /**
  * Every row, in run order.
  *
+ * `linux` (kind `boot-seconds`, lib/linux.ts): host seconds from `new VirtMachine`
+ * to the shell prompt of the packages/guest-linux image, on hvkit and on QEMU.
+ *
  * Reserved for rows that other work will add (their result kinds and tables exist):
- *  - `linux-boot` (kind `boot-seconds`): host seconds from `new VirtMachine` to the
- *    shell prompt of the packages/guest-linux image, on hvkit and on QEMU; return a
- *    `BootSecondsResult` with `milestone: 'shell prompt'`.
  *  - a type-1 row (@hvkit/hypervisor-type1): the same guest benchmarks run as a
  *    VS-mode guest under the type-1 hypervisor (kind `guest-mips`, name e.g.
  *    `type1-sieve`), or its boot time to the first guest's prompt (`boot-seconds`).
@@ -126,6 +127,6 @@ export const ROWS: readonly Row[] = [
   guestRow('matmul', '96x96 64-bit integer matrix multiply, 30 rounds'),
   guestRow('interp', 'bytecode interpreter: Collatz steps and a hash loop, 10 rounds'),
   guestRow('strsearch', 'naive + Boyer-Moore-Horspool search of 8 patterns in 64 KiB, 30 rounds'),
-  // linux-boot: added with the Linux guest (see above).
+  linuxBootRow(),
   // type-1 rows: added with the type-1 hypervisor (see above).
 ];

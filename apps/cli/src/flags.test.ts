@@ -8,6 +8,7 @@ import { linuxImagePath } from '@hvkit/guest-linux';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { EXIT_USAGE } from './errors.js';
 import { main } from './main.js';
+import { detectKernel } from './options.js';
 import { captureIo, guestSkipReason, IMAGES, REPO_ROOT, tempFile, tinyElf } from './test-support.js';
 
 const HELLO_ELF = join(IMAGES, 'hello.elf');
@@ -75,6 +76,16 @@ describe('--kernel by name', () => {
     await badInput(['run', '--kernel', truncated], new RegExp(`^hvkit: ${truncated}: `));
     const empty = tempFile('empty.elf', '');
     await badInput(['run', '--kernel', empty], `${empty}: not an ELF file or a RISC-V Linux Image`);
+  });
+});
+
+describe('a raw kernel', () => {
+  it('is accepted only with --bios FILE (loaded at 0x80200000, as QEMU does), never when empty', () => {
+    const raw = new Uint8Array([0x13, 0, 0, 0, 0x6f, 0, 0, 0]); // nop; j .
+    expect(() => detectKernel(raw, 'k.bin')).toThrow('k.bin: not an ELF file or a RISC-V Linux Image');
+    expect(detectKernel(raw, 'k.bin', true)).toEqual({ format: 'raw' });
+    expect(() => detectKernel(new Uint8Array(0), 'e.bin', true)).toThrow('not an ELF file');
+    expect(detectKernel(readFileSync(HELLO_ELF), 'hello.elf', true)).toEqual({ format: 'elf' });
   });
 });
 

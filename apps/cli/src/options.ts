@@ -58,7 +58,7 @@ export function parseNet(spec: string): NetConfig {
 
 /** How the kernel's bytes are to be read. */
 export interface KernelInfo {
-  readonly format: 'elf' | 'image';
+  readonly format: 'elf' | 'image' | 'raw';
 }
 
 const startsWith = (bytes: Uint8Array, at: number, magic: readonly number[]) =>
@@ -84,11 +84,15 @@ export function isLinuxImageFile(bytes: Uint8Array): boolean {
 /**
  * Checks the kernel's format before a VM is started: an ELF (parsed here, so a
  * corrupt one fails in one line without starting a VM thread) or a RISC-V Linux
- * Image (its header is checked by the board). Anything else is refused.
+ * Image (its header is checked by the board). Anything else is refused, unless
+ * `raw` (real firmware was given with `--bios FILE`): then it is a raw binary,
+ * loaded where the firmware jumps (0x80200000), as QEMU's `-kernel` does, e.g.
+ * U-Boot's `u-boot.bin` under OpenSBI's `fw_jump.bin`. An empty file is never raw.
  */
-export function detectKernel(bytes: Uint8Array, label: string): KernelInfo {
+export function detectKernel(bytes: Uint8Array, label: string, raw = false): KernelInfo {
   try {
     if (isLinuxImageFile(bytes) && !isElfFile(bytes)) return { format: 'image' };
+    if (raw && !isElfFile(bytes) && bytes.length > 0) return { format: 'raw' };
     if (!isElfFile(bytes)) throw new ImageError('not an ELF file or a RISC-V Linux Image');
     parseElf(bytes);
     return { format: 'elf' };

@@ -71,7 +71,9 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
 
   const kernelFile = resolveKernel(flags.kernel);
   const kernel = await readInput('kernel', kernelFile.path, cwd);
-  const kernelInfo = detectKernel(kernel, kernelFile.label);
+  // With real firmware (--bios FILE), a kernel that is neither an ELF nor an Image
+  // is a raw binary at 0x80200000 (e.g. U-Boot under fw_jump.bin), as on QEMU.
+  const kernelInfo = detectKernel(kernel, kernelFile.label, biosChoice?.kind === 'file');
   const initrd = flags.initrd === undefined ? undefined : await readInput('initrd', flags.initrd, cwd);
   // Without --bios the board chooses: native SBI for a Linux Image or an ELF linked
   // above DRAM base, none for an ELF at 0x80000000 (which owns M-mode).
