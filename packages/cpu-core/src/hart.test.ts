@@ -662,3 +662,22 @@ describe('counter writes', () => {
     expect(hart.getX(4)).toBe(5n);
   });
 });
+
+describe('fence.i', () => {
+  it('makes code written behind the hart (DMA, another hart) visible', () => {
+    // slot 0: addi x3, x0, 1; slot 1: fence.i; slot 2: j slot 0 (jal x0, -8)
+    const { hart, view } = hartWith([asm.addi(3, 0, 1), asm.fencei, asm.jal(0, -8)]);
+    hart.run(1);
+    expect(hart.getX(3)).toBe(1n);
+    view.setUint32(0, asm.addi(3, 0, 7), true); // not through the hart: no eager invalidation
+    hart.run(3); // fence.i, jump back, the new instruction
+    expect(hart.getX(3)).toBe(7n);
+  });
+  it('without fence.i the decoded copy may still run (the cache is per page until fenced)', () => {
+    const { hart, view } = hartWith([asm.addi(3, 0, 1), asm.jal(0, -4)]);
+    hart.run(1);
+    view.setUint32(0, asm.addi(3, 0, 7), true);
+    hart.run(2);
+    expect(hart.getX(3)).toBe(1n);
+  });
+});

@@ -356,6 +356,9 @@ export class RiscvHart implements Hart {
   private readonly ram: DataView;
   private readonly ramU8: Uint8Array;
   private readonly decoded: (Int32Array | undefined)[];
+  /** FENCE.I generation each decoded page was last validated in (see invalidateAllCode). */
+  private readonly decodedGen: Int32Array;
+  private codeGen = 0;
   private readonly scratch = newDecoded();
 
   // Fetch cache: virtual page base -> decoded page, valid until translation changes.
@@ -424,6 +427,7 @@ export class RiscvHart implements Hart {
     this.ramU8 = ram.bytes;
     this.ram = new DataView(ram.bytes.buffer, ram.bytes.byteOffset, ram.size);
     this.decoded = new Array(Math.ceil(ram.size / PAGE_SIZE)).fill(undefined);
+    this.decodedGen = new Int32Array(this.decoded.length);
     this.reset();
   }
 
@@ -1626,7 +1630,10 @@ export class RiscvHart implements Hart {
       if (page === undefined) {
         page = new Int32Array(PAGE_SIZE);
         this.decoded[idx] = page;
+      } else if (this.decodedGen[idx] !== this.codeGen) {
+        page.fill(0); // decoded before the last FENCE.I: memory may have changed under it
       }
+      this.decodedGen[idx] = this.codeGen;
       this.fetchPage = page;
       this.fetchVBase = pc - (off % PAGE_SIZE);
       this.fetchPBase = this.ramBase + idx * PAGE_SIZE;
@@ -1710,8 +1717,15 @@ export class RiscvHart implements Hart {
     if (page !== undefined) page.fill(0);
   }
 
+  /**
+   * FENCE.I: every decoded page becomes stale at once (O(1)); each is cleared when it
+   * is next fetched from. Stores by this hart already invalidate their page eagerly;
+   * this covers other harts' stores and device DMA into code.
+   */
   private invalidateAllCode(): void {
-    for (const page of this.decoded) if (page !== undefined) page.fill(0);
+    this.codeGen = (this.codeGen + 1) | 0;
+    this.fetchPage = undefined;
+    this.fetchVBase = Number.NaN;
   }
 
   /** Forgets the cached fetch translation (satp, privilege, PMP or fence changed). */
