@@ -546,6 +546,12 @@ export class RiscvHart implements Hart {
       if ((this.mip & this.mie) === 0 && !this.exitRequested) return 'wfi';
       this.waiting = false;
     }
+    const instret = this.instretCell;
+    const tracing = this.traceFn !== undefined;
+    // The fetch page and its virtual base live in locals; anything that changes them
+    // (translationChanged, FENCE.I, prepareSlow) raises intrCheck, which reloads them.
+    let page = this.fetchPage;
+    let fbase = this.fetchVBase;
     let n = 0;
     while (n < budget) {
       if (this.intrCheck) {
@@ -556,27 +562,30 @@ export class RiscvHart implements Hart {
         }
         this.intrCheck = false;
         this.takeInterrupt();
+        page = this.fetchPage;
+        fbase = this.fetchVBase;
       }
-      // Fetch through the per-page decoded cache.
+      // Fetch through the per-page decoded cache (fbase is NaN when nothing is cached).
       const pc = pcCell[0]!;
-      const voff = pc - this.fetchVBase;
-      let page = this.fetchPage;
-      if (!(voff >= 0 && voff < PAGE_SIZE) || page === undefined) {
+      let voff = pc - fbase;
+      if (!(voff >= 0 && voff < PAGE_SIZE)) {
         page = this.refillFetch(pc);
+        fbase = this.fetchVBase;
         if (page === undefined) {
           // The fetch faulted and the trap was taken.
           this.fault = Fault.None;
           n++;
           continue;
         }
+        voff = pc - fbase;
       }
-      const slot = ((pc - this.fetchVBase) >> 1) << 1;
-      let w = page[slot]!;
-      if (w === 0) w = this.decodeSlot(page, slot);
-      const imm = page[slot + 1]!;
-      if (this.traceFn !== undefined) this.traceOne(pc);
+      const slot = voff & ~1;
+      let w = page![slot]!;
+      if (w === 0) w = this.decodeSlot(page!, slot);
+      const imm = page![slot + 1]!;
+      if (tracing) this.traceOne(pc);
       n++;
-      this.instretCount++;
+      instret[0] = instret[0]! + 1;
       const len = w < 0 ? 2 : 4;
       const rd = (w >>> F_RD) & 63;
       const rs1 = (w >>> F_RS1) & 31;
@@ -1695,6 +1704,7 @@ export class RiscvHart implements Hart {
     this.fetchPage = page;
     this.fetchVBase = pc;
     this.fetchPBase = Number.NaN;
+    this.intrCheck = true;
     return true;
   }
   private readonly slowPage = new Int32Array(4);
@@ -1726,12 +1736,14 @@ export class RiscvHart implements Hart {
     this.codeGen = (this.codeGen + 1) | 0;
     this.fetchPage = undefined;
     this.fetchVBase = Number.NaN;
+    this.intrCheck = true;
   }
 
   /** Forgets the cached fetch translation (satp, privilege, PMP or fence changed). */
   private translationChanged(): void {
     this.fetchPage = undefined;
     this.fetchVBase = Number.NaN;
+    this.intrCheck = true; // makes run() reload its fetch locals
     this.ldTag.fill(Number.NaN);
     this.stTag.fill(Number.NaN);
   }
