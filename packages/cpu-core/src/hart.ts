@@ -13,6 +13,7 @@ import { disassemble } from './decode/disasm.js';
 import { ENCODINGS } from './decode/table.js';
 import { CANONICAL_NAN_32, SoftFloat } from './fpu/index.js';
 import { divrem, divrem32, fromBig, mul64, mulh, mulhsu, mulhu, r, toBig, toNum } from './int64.js';
+import { warmUp } from './warmup.js';
 
 /** What a hart needs from the board. */
 export interface HartOptions {
@@ -429,6 +430,7 @@ export class RiscvHart implements Hart {
     this.decoded = new Array(Math.ceil(ram.size / PAGE_SIZE)).fill(undefined);
     this.decodedGen = new Int32Array(this.decoded.length);
     this.reset();
+    warmUp((bus, translator) => new RiscvHart({ hartId: 0, bus, translator }));
   }
 
   /** Instructions retired (minstret). */

@@ -1,0 +1,140 @@
+/**
+ * Interpreter warm-up. `RiscvHart.run` is one large switch; V8 optimizes it once it is
+ * hot, and every case that first executes after that point has no type feedback and
+ * deoptimizes the whole function, which then runs unoptimized until V8 compiles it
+ * again. A Linux boot met 14 such deopts. Running every instruction once on a private
+ * hart, before any guest, gives every case its feedback up front.
+ */
+import {
+  type AccessSize,
+  BUS_FAULT,
+  type GuestPhysAddr,
+  type PhysicalBus,
+  type Privilege,
+  TRANSLATE_ACCESS_FAULT,
+  type Translator,
+} from '@hvkit/interfaces';
+import { ENCODINGS } from './decode/table.js';
+
+const BASE = 0x8000_0000;
+const SIZE = 64 * 1024;
+const DATA = BASE + 0x8000; // x6 points here: loads, stores, AMOs
+const HANDLER = BASE + 0x7000; // mtvec: skip the trapping instruction
+
+/** Identity translation over the warm-up RAM. */
+class WarmupTranslator implements Translator {
+  translate(va: number, _access: number, _priv: Privilege): number {
+    return va >= BASE && va < BASE + SIZE ? va : TRANSLATE_ACCESS_FAULT;
+  }
+  lastPageUniform(): boolean {
+    return true;
+  }
+  configure(): void {}
+  flush(): void {}
+  readPmpcfg(_i: number, out: Int32Array): void {
+    out.fill(0);
+  }
+  writePmpcfg(): void {}
+  readPmpaddr(_i: number, out: Int32Array): void {
+    out.fill(0);
+  }
+  writePmpaddr(): void {}
+}
+
+class WarmupBus implements PhysicalBus {
+  readonly ram = { base: BASE as GuestPhysAddr, size: SIZE, bytes: new Uint8Array(SIZE) };
+  read(_addr: GuestPhysAddr, _size: AccessSize): number {
+    return BUS_FAULT;
+  }
+  write(): boolean {
+    return false;
+  }
+}
+
+const rd = (r: number) => r << 7;
+const rs1 = (r: number) => r << 15;
+const rs2 = (r: number) => r << 20;
+
+/** One instance of every 32-bit row, with operands that keep the program running straight on. */
+function program(): number[] {
+  const words: number[] = [];
+  for (const e of ENCODINGS) {
+    if (e.cfmt) continue;
+    if (e.name === 'mret' || e.name === 'sret' || e.name === 'wfi') continue; // control leaves the stream
+    let w = e.match;
+    const free = ~e.mask;
+    const set = (bits: number) => {
+      w |= bits & free;
+    };
+    switch (e.format) {
+      case 'B':
+        set(0x200); // offset +4: taken or not, the next instruction runs
+        set(rs1(5) | rs2(5));
+        break;
+      case 'J':
+        set(rd(5) | (1 << 22)); // offset +4
+        break;
+      case 'CSR':
+      case 'CSRI':
+        set(rd(5) | rs1(7) | (0x340 << 20)); // mscratch
+        break;
+      default:
+        if (e.name === 'jalr') {
+          // auipc x9, 0; addi x9, x9, 12; jalr x5, 0(x9): jumps to the next instruction
+          words.push(0x00000497, 0x00c48493);
+          set(rd(5) | rs1(9));
+          break;
+        }
+        set(rd(5) | rs1(6) | rs2(7) | (5 << 27));
+        break;
+    }
+    words.push(w >>> 0);
+  }
+  // A fault (load from an unmapped address) and an illegal instruction: the trap path.
+  words.push(0x00053283, 0xffffffff);
+  return words;
+}
+
+let warmedUp = false;
+
+/** Runs every instruction once on a throwaway hart (idempotent; a few milliseconds). */
+export function warmUp(
+  create: (
+    bus: PhysicalBus,
+    tr: Translator,
+  ) => {
+    run(n: number): unknown;
+    setX(i: number, v: bigint): void;
+    writeCsr(csr: number, lo: number, hi: number): boolean;
+    pc: number;
+  },
+): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const bus = new WarmupBus();
+  const view = new DataView(bus.ram.bytes.buffer);
+  const words = program();
+  words.forEach((w, i) => view.setUint32(i * 4, w, true));
+  // c.addi x5, 1 (len 2 path), then jump back to the start.
+  view.setUint16(words.length * 4, 0x0285, true);
+  const back = -(words.length * 4 + 2);
+  const jal =
+    ((((back >> 20) & 1) << 31) |
+      (((back >> 1) & 0x3ff) << 21) |
+      (((back >> 11) & 1) << 20) |
+      (((back >> 12) & 0xff) << 12) |
+      0x6f) >>>
+    0;
+  view.setUint32(words.length * 4 + 2, jal, true);
+  // Trap handler: mepc += 4; mret.
+  const h = HANDLER - BASE;
+  [0x341022f3, 0x00428293, 0x34129073, 0x30200073].forEach((w, i) => view.setUint32(h + i * 4, w, true));
+  const hart = create(bus, new WarmupTranslator());
+  hart.writeCsr(0x305, HANDLER, 0); // mtvec
+  hart.writeCsr(0x300, 1 << 13, 0); // mstatus.FS = Initial
+  hart.setX(6, BigInt(DATA));
+  hart.setX(7, 3n);
+  hart.pc = BASE;
+  // Several passes, so loops and calls see their common types before V8 optimizes.
+  hart.run((words.length + 8) * 20);
+}
