@@ -21,10 +21,17 @@ const SIZE = 64 * 1024;
 const DATA = BASE + 0x8000; // x6 points here: loads, stores, AMOs
 const HANDLER = BASE + 0x7000; // mtvec: skip the trapping instruction
 
-/** Identity translation over the warm-up RAM. */
-class WarmupTranslator implements Translator {
+/**
+ * Identity translation of [lo, hi) with every access allowed, like Bare mode with PMP
+ * off: the warm-up hart uses it, and so do cpu-core's tests.
+ */
+export class IdentityTranslator implements Translator {
+  constructor(
+    private readonly lo = 0,
+    private readonly hi = 2 ** 53,
+  ) {}
   translate(va: number, _access: number, _priv: Privilege): number {
-    return va >= BASE && va < BASE + SIZE ? va : TRANSLATE_ACCESS_FAULT;
+    return va >= this.lo && va < this.hi ? va : TRANSLATE_ACCESS_FAULT;
   }
   lastPageUniform(): boolean {
     return true;
@@ -129,7 +136,7 @@ export function warmUp(
   // Trap handler: mepc += 4; mret.
   const h = HANDLER - BASE;
   [0x341022f3, 0x00428293, 0x34129073, 0x30200073].forEach((w, i) => view.setUint32(h + i * 4, w, true));
-  const hart = create(bus, new WarmupTranslator());
+  const hart = create(bus, new IdentityTranslator(BASE, BASE + SIZE));
   hart.writeCsr(0x305, HANDLER, 0); // mtvec
   hart.writeCsr(0x300, 1 << 13, 0); // mstatus.FS = Initial
   hart.setX(6, BigInt(DATA));

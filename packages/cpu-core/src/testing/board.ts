@@ -10,33 +10,9 @@ import {
   type Translator,
 } from '@hvkit/interfaces';
 import { type HartOptions, RiscvHart } from '../hart.js';
+import { IdentityTranslator } from '../warmup.js';
 
 export const RAM_BASE = 0x8000_0000;
-
-/** Identity translation with every access allowed inside [0, 2^56), like Bare mode with PMP off. */
-export class IdentityTranslator implements Translator {
-  flushes = 0;
-  translate(va: number, _access: number, _priv: Privilege): number {
-    return va >= 0 && va < 2 ** 53 ? va : TRANSLATE_ACCESS_FAULT;
-  }
-  lastPageUniform(): boolean {
-    return true;
-  }
-  configure(): void {}
-  flush(): void {
-    this.flushes++;
-  }
-  readPmpcfg(_i: number, out: Int32Array): void {
-    out[0] = 0;
-    out[1] = 0;
-  }
-  writePmpcfg(): void {}
-  readPmpaddr(_i: number, out: Int32Array): void {
-    out[0] = 0;
-    out[1] = 0;
-  }
-  writePmpaddr(): void {}
-}
 
 /** RAM at 0x8000_0000 plus one MMIO scratch word at 0x1000_0000 that records writes. */
 export class TestBus implements PhysicalBus {
