@@ -121,7 +121,7 @@ export function warmUp(
   const bus = new WarmupBus();
   const view = new DataView(bus.ram.bytes.buffer);
   const words = program();
-  words.forEach((w, i) => view.setUint32(i * 4, w, true));
+  for (const [i, w] of words.entries()) view.setUint32(i * 4, w, true);
   // c.addi x5, 1 (len 2 path), then jump back to the start.
   view.setUint16(words.length * 4, 0x0285, true);
   const back = -(words.length * 4 + 2);
@@ -135,7 +135,8 @@ export function warmUp(
   view.setUint32(words.length * 4 + 2, jal, true);
   // Trap handler: mepc += 4; mret.
   const h = HANDLER - BASE;
-  [0x341022f3, 0x00428293, 0x34129073, 0x30200073].forEach((w, i) => view.setUint32(h + i * 4, w, true));
+  const handler = [0x341022f3, 0x00428293, 0x34129073, 0x30200073];
+  for (const [i, w] of handler.entries()) view.setUint32(h + i * 4, w, true);
   const hart = create(bus, new IdentityTranslator(BASE, BASE + SIZE));
   hart.writeCsr(0x305, HANDLER, 0); // mtvec
   hart.writeCsr(0x300, 1 << 13, 0); // mstatus.FS = Initial
