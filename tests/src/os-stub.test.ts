@@ -1,0 +1,144 @@
+// The os-stub guest on every hypervisor built from hvkit (type-2's board today; the
+// type-1 hypervisor joins runStub's table when it lands), judged by the stub's report.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OS_STUB_CHECKS, OS_STUB_IMAGE_URL, osStubImage, parseOsStubReport } from '@hvkit/guest-os-stub';
+import type { BlockBackend } from '@hvkit/interfaces';
+import { VirtMachine } from '@hvkit/machine';
+import { describe, expect, it } from 'vitest';
+import { qemuSkipReason, TextBackend } from './support.js';
+
+/** A disk in memory; `corrupt` flips a bit in every read, as a broken device would. */
+class MemoryDisk implements BlockBackend {
+  readonly bytes: Uint8Array;
+  readonly readOnly = false;
+  flushes = 0;
+  constructor(
+    size = 1 << 20,
+    readonly corrupt = false,
+  ) {
+    this.bytes = new Uint8Array(size);
+  }
+  get sizeBytes() {
+    return this.bytes.length;
+  }
+  read(offset: number, dest: Uint8Array) {
+    dest.set(this.bytes.subarray(offset, offset + dest.length));
+    if (this.corrupt && dest.length > 0) dest[dest.length - 1]! ^= 1;
+  }
+  write(offset: number, src: Uint8Array) {
+    this.bytes.set(src, offset);
+  }
+  flush() {
+    this.flushes++;
+  }
+}
+
+interface Scenario {
+  readonly harts: 1 | 2;
+  readonly disk?: BlockBackend;
+  /** Breaks a part of the board on purpose before the run. */
+  readonly sabotage?: (machine: VirtMachine) => void;
+  readonly timeoutMs?: number;
+}
+
+/** Hypervisor types built from hvkit that can run the stub. */
+const HYPERVISORS = {
+  /** type-2: the hosted virt board with native SBI (what `hvkit run` assembles). */
+  'type-2': async (s: Scenario) => {
+    const uart = new TextBackend();
+    const machine = new VirtMachine({
+      kernel: osStubImage(),
+      harts: s.harts,
+      uart,
+      ...(s.disk ? { disks: [s.disk] } : {}),
+    });
+    s.sabotage?.(machine);
+    const outcome = await machine.run({ timeoutMs: s.timeoutMs ?? 30_000 });
+    return { outcome, output: uart.output, mode: machine.boot.mode };
+  },
+};
+
+/** Runs the stub in one scenario on every hypervisor type; the report is the verdict. */
+async function runStub(s: Scenario) {
+  const results = [];
+  for (const [type, run] of Object.entries(HYPERVISORS)) {
+    const r = await run(s);
+    results.push({ type, ...r, report: parseOsStubReport(r.output) });
+  }
+  return results;
+}
+
+describe('os-stub on hvkit', () => {
+  for (const harts of [1, 2] as const) {
+    for (const withDisk of [false, true]) {
+      it(`passes with ${harts} hart(s), ${withDisk ? 'a disk' : 'no disk'}`, async () => {
+        const disk = withDisk ? new MemoryDisk() : undefined;
+        for (const r of await runStub({ harts, ...(disk ? { disk } : {}) })) {
+          expect(r.mode, r.type).toBe('native');
+          expect(r.report.verdict, `${r.type}:\n${r.output}`).toBe('PASS');
+          expect(r.report.total).toBe(OS_STUB_CHECKS.length);
+          expect(r.report.checks.map((c) => c.name)).toEqual([...OS_STUB_CHECKS]);
+          expect(r.outcome).toEqual({ kind: 'shutdown', code: 0, source: 'sbi' });
+          const blk = r.report.checks.find((c) => c.name === 'virtio-blk')!;
+          if (withDisk) expect(blk.why).toContain('read back');
+          else expect(blk.why).toContain('skipped');
+          const hartsCheck = r.report.checks.find((c) => c.name === 'harts')!;
+          expect(hartsCheck.why).toBe(harts === 1 ? 'skipped: one hart' : '1 secondary harts reported in');
+          expect(r.output).toMatch(/task 1 step 2/);
+        }
+        if (disk) expect(disk.flushes).toBeGreaterThan(0);
+      });
+    }
+  }
+
+  it('fails virtio-blk, and powers off with failure, when the disk corrupts data', async () => {
+    for (const r of await runStub({ harts: 1, disk: new MemoryDisk(1 << 20, true) })) {
+      expect(r.report.verdict).toBe('FAIL');
+      const failed = r.report.checks.filter((c) => !c.ok);
+      expect(failed.map((c) => c.name)).toEqual(['virtio-blk']);
+      expect(failed[0]!.why).toMatch(/read back differs/);
+      expect(r.outcome).toEqual({ kind: 'shutdown', code: 1, source: 'sbi' });
+    }
+  });
+
+  it('hangs in timer-sbi, reported as pending, when the SBI timer never fires', async () => {
+    const sabotage = (m: VirtMachine) => {
+      (m.sbi as unknown as { setTimer: () => void }).setTimer = () => {};
+    };
+    for (const r of await runStub({ harts: 1, sabotage, timeoutMs: 3_000 })) {
+      expect(r.outcome.kind).toBe('timeout');
+      expect(r.report.verdict).toBe('incomplete');
+      expect(r.report.pending).toBe('timer-sbi');
+    }
+  });
+});
+
+describe('os-stub on QEMU', () => {
+  const skip = qemuSkipReason();
+  it.skipIf(skip !== undefined)(`passes with 2 harts and a disk ${skip ?? ''}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'os-stub-'));
+    try {
+      const disk = join(dir, 'disk.img');
+      writeFileSync(disk, new Uint8Array(1 << 20));
+      const r = spawnSync(
+        'qemu-system-riscv64',
+        [
+          ...['-M', 'virt', '-m', '128M', '-smp', '2', '-nographic', '-monitor', 'none', '-serial', 'stdio'],
+          ...['-kernel', fileURLToPath(OS_STUB_IMAGE_URL)],
+          ...['-drive', `file=${disk},if=none,format=raw,id=d0`, '-device', 'virtio-blk-device,drive=d0'],
+        ],
+        { encoding: 'latin1', timeout: 30_000 },
+      );
+      const report = parseOsStubReport(r.stdout ?? '');
+      expect(report.verdict, r.stdout).toBe('PASS');
+      expect(report.total).toBe(OS_STUB_CHECKS.length);
+      expect(report.checks.find((c) => c.name === 'virtio-blk')!.why).toContain('read back');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
