@@ -77,8 +77,10 @@ export class VirtSbiPlatform implements SbiPlatform {
     const deadline = stimeValue >= TWO53 ? Number.POSITIVE_INFINITY : Number(stimeValue);
     this.timers[hartId] = deadline;
     hart.setSoftwarePending(IRQ.STIP, false);
-    // A deadline already reached fires now rather than at the next slice.
+    // A deadline already reached fires now rather than at the next slice; a later one
+    // ends the caller's slice so the board sizes the next slice to reach it on time.
     if (deadline <= this.board.mtime()) this.fire(hartId);
+    else if (deadline !== Number.POSITIVE_INFINITY) hart.requestExit();
   }
 
   /** Raises STIP on every hart whose timer is due (and disarms it); the board calls this between slices. */
