@@ -144,7 +144,7 @@ describe('VirtMachine: ending a run', () => {
     const start = performance.now();
     const { outcome } = await boot(program(spin()), { timeoutMs: 100 });
     expect(outcome).toEqual({ kind: 'timeout' });
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(performance.now() - start).toBeLessThan(5000); // loose: the host may be loaded
   });
 
   it('stop() ends a run, and a finished machine keeps its outcome', async (ctx) => {
@@ -284,7 +284,7 @@ describe('VirtMachine: WFI and time', () => {
     const elapsed = performance.now() - start;
     expect(outcome).toMatchObject({ kind: 'shutdown', code: 0 });
     expect(elapsed).toBeGreaterThanOrEqual(90);
-    expect(elapsed).toBeLessThan(2000);
+    expect(elapsed).toBeLessThan(8000);
     expect(machine.stats().sleptMs).toBeGreaterThan(0); // how much depends on host load
     expect(machine.stats().instructions).toBeLessThan(1000);
   });
@@ -295,7 +295,7 @@ describe('VirtMachine: WFI and time', () => {
     const start = performance.now();
     const { outcome, machine } = await boot(sleep(100_000_000), { clock }); // 10 s of guest time
     expect(outcome).toMatchObject({ kind: 'shutdown', code: 0 });
-    expect(performance.now() - start).toBeLessThan(2000);
+    expect(performance.now() - start).toBeLessThan(8000); // far below the 10 s a real clock takes
     expect(clock.now()).toBeGreaterThanOrEqual(100_000_000);
     expect(machine.stats().sleptMs).toBe(0);
   });
@@ -357,7 +357,7 @@ describe('VirtMachine: WFI and time', () => {
     const elapsed = performance.now() - start;
     expect(outcome).toMatchObject({ kind: 'shutdown', code: 0 });
     expect(elapsed).toBeGreaterThanOrEqual(90);
-    expect(elapsed).toBeLessThan(2000);
+    expect(elapsed).toBeLessThan(8000);
     expect(machine.stats().sleptMs).toBeGreaterThan(0); // how much depends on host load
     expect(machine.stats().instructions).toBeLessThan(1000);
   });
