@@ -47,11 +47,10 @@ function diskImage(size = 64 * 1024, name = 'disk.img') {
 }
 
 describe('--kernel by name', () => {
-  it('os-stub is not available yet', async () => {
-    await badInput(
-      ['run', '--kernel', 'os-stub'],
-      '--kernel os-stub: the OS stub guest is not available yet',
-    );
+  it('os-stub boots the image of @hvkit/guest-os-stub and passes', async () => {
+    const r = await hvkit('run', '--kernel', 'os-stub', '--smp', '2');
+    expect(r.stdout).toMatch(/os-stub: PASS (\d+)\/\1/);
+    expect(r.status).toBe(0);
   });
 
   it('linux resolves to the image of @hvkit/guest-linux', async (ctx) => {

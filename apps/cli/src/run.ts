@@ -107,6 +107,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       quit = true;
       void vm?.stop();
     },
+    ...(kernelFile.readyText === undefined ? {} : { holdPipedInputUntil: kernelFile.readyText }),
   });
   // A signal must still restore a raw terminal, and exit through process.exit so that
   // the disk locks are removed (a plain signal death would leave them stale).

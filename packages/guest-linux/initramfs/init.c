@@ -4,7 +4,8 @@
  *
  * It sets up the few kernel filesystems the shell relies on, makes sure the
  * console is on fds 0/1/2, prints a one-line banner and then runs the shell
- * (shell.c) forever. PID 1 must never exit: the kernel panics if it does.
+ * (shell.c). When the shell's input ends (^D), it syncs and powers off.
+ * PID 1 must never exit: the kernel panics if it does.
  */
 #include "lib.h"
 
@@ -83,10 +84,23 @@ int main(void)
 
 	print_banner();
 	for (;;) {
-		/* shell_run() returns only if reading the console fails. */
 		struct timespec pause = { .tv_sec = 1, .tv_nsec = 0 };
 
-		shell_run();
+		/*
+		 * End of input (^D on an empty line) logs out, and with no
+		 * one left to log in, that means powering off, as `poweroff`
+		 * does. The reboot call does not return when it works.
+		 */
+		if (shell_run() == 0) {
+			long r;
+
+			out_flush();
+			hv_sync();
+			r = sys_reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+				       LINUX_REBOOT_CMD_POWER_OFF, 0);
+			err_report("init: poweroff", NULL, r);
+		}
+		/* Reading the console failed, or power-off did: retry shortly. */
 		hv_nanosleep(&pause);
 	}
 }

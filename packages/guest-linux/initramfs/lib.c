@@ -111,7 +111,10 @@ static const struct {
 	{ EFBIG, "EFBIG" },     { ENOSPC, "ENOSPC" },   { ESPIPE, "ESPIPE" },
 	{ EROFS, "EROFS" },     { ERANGE, "ERANGE" },   { ENOSYS, "ENOSYS" },
 	{ ENOTEMPTY, "ENOTEMPTY" }, { ENAMETOOLONG, "ENAMETOOLONG" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EADDRINUSE, "EADDRINUSE" },
+	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { ENETUNREACH, "ENETUNREACH" },
+	{ ENETDOWN, "ENETDOWN" }, { EHOSTUNREACH, "EHOSTUNREACH" },
+	{ EAFNOSUPPORT, "EAFNOSUPPORT" },
 };
 
 const char *err_name(long e)
@@ -234,6 +237,35 @@ long hv_nproc(void)
 		}
 	}
 	return count;
+}
+
+/* ---- sockets ---------------------------------------------------------------------- */
+
+long hv_socket(int domain, int type, int protocol)
+{
+	return my_syscall3(__NR_socket, domain, type, protocol);
+}
+
+long hv_bind(int fd, const struct sockaddr_in *addr)
+{
+	return my_syscall3(__NR_bind, fd, addr, sizeof(*addr));
+}
+
+long hv_sendto(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
+{
+	return my_syscall6(__NR_sendto, fd, buf, len, 0, to, sizeof(*to));
+}
+
+long hv_recvfrom(int fd, void *buf, size_t len, struct sockaddr_in *from)
+{
+	int from_len = sizeof(*from); /* socklen_t: the kernel reads and updates it */
+
+	return my_syscall6(__NR_recvfrom, fd, buf, len, 0, from, &from_len);
+}
+
+long hv_setsockopt(int fd, int level, int name, const void *value, size_t len)
+{
+	return my_syscall5(__NR_setsockopt, fd, level, name, value, len);
 }
 
 /* ---- files ------------------------------------------------------------------------ */

@@ -17,6 +17,9 @@
 #define HVKIT_INIT_LIB_H
 
 #include <nolibc.h>
+#include <asm/socket.h>
+#include <linux/in.h>
+#include <linux/sockios.h>
 #include <linux/utsname.h>
 
 /* ---- output -------------------------------------------------------------- */
@@ -60,6 +63,51 @@ long hv_getcwd(char *buf, size_t size);
 /* Number of CPUs this process may run on (sched_getaffinity), or <0. */
 long hv_nproc(void);
 
+/* ---- sockets (nolibc 6.1 has none of these) -------------------------------- */
+
+/*
+ * The libc-side constants and structures the UAPI headers leave out: the
+ * address family and socket type, and struct ifreq (<linux/if.h> needs a
+ * libc's <sys/socket.h>, which nolibc does not have). The layout matches the
+ * kernel's struct ifreq on a 64-bit target: a 16-byte name, then a 24-byte
+ * union (sized by struct ifmap).
+ */
+#define HV_AF_INET 2
+#define HV_SOCK_DGRAM 2
+#define HV_IFF_UP 0x1
+#define HV_IFNAMSIZ 16
+
+struct hv_ifreq {
+	char name[HV_IFNAMSIZ];
+	union {
+		struct sockaddr_in addr;
+		short flags;
+		struct {
+			unsigned short family;
+			unsigned char data[14];
+		} hwaddr;
+		char pad[24];
+	} u;
+};
+
+long hv_socket(int domain, int type, int protocol);
+long hv_bind(int fd, const struct sockaddr_in *addr);
+long hv_sendto(int fd, const void *buf, size_t len, const struct sockaddr_in *to);
+/* Receives one datagram; stores the sender in *from. Returns its length or <0. */
+long hv_recvfrom(int fd, void *buf, size_t len, struct sockaddr_in *from);
+long hv_setsockopt(int fd, int level, int name, const void *value, size_t len);
+
+/* Network byte order (RISC-V Linux is little-endian). */
+static inline uint16_t hv_htons(uint16_t v)
+{
+	return (uint16_t)(v << 8 | v >> 8);
+}
+
+static inline uint32_t hv_htonl(uint32_t v)
+{
+	return (uint32_t)hv_htons((uint16_t)v) << 16 | hv_htons((uint16_t)(v >> 16));
+}
+
 /* ---- files ---------------------------------------------------------------- */
 
 /* Read up to cap-1 bytes of a file into buf and NUL-terminate it. */
@@ -71,7 +119,10 @@ long meminfo_kib(const char *key);
 
 #define SHELL_PROMPT "~ # "
 
-/* Read commands from fd 0 and run them, forever. */
-void shell_run(void);
+/*
+ * Read commands from fd 0 and run them. Returns 0 at end of input (^D on an
+ * empty line, or end of file), or a negative errno if fd 0 cannot be read.
+ */
+long shell_run(void);
 
 #endif /* HVKIT_INIT_LIB_H */

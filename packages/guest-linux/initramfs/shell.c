@@ -4,14 +4,17 @@
  *
  * Everything runs inside PID 1; there is no fork/exec and no other program
  * in the initramfs. The shell exists to poke at the machine from a test:
- * files under /proc and /sys, the virtio block device, the clock, the CPU
- * count, and power-off/reboot through the kernel.
+ * files under /proc and /sys, the virtio block device, the network (IPv4
+ * addresses and UDP datagrams), the clock, the CPU count, and
+ * power-off/reboot through the kernel.
  *
  * Input: the console is switched to raw mode and the line editor below
  * echoes characters itself, so a command's echo always appears after the
  * prompt and before the command's output, even when a test types ahead.
- * Backspace (DEL or ^H) erases, ^U erases the line, ^C abandons it, and ANSI
- * escape sequences (arrow keys) are ignored. CR, LF and CR LF all end a line.
+ * Backspace (DEL or ^H) erases, ^U erases the line, ^C abandons it, ^D on an
+ * empty line ends the input (the shell returns and /init powers off), and
+ * ANSI escape sequences (arrow keys) are ignored. CR, LF and CR LF all end a
+ * line.
  *
  * Syntax: words separated by blanks; '...' and "..." quote (no expansion),
  * a backslash outside quotes escapes the next character, a word starting
@@ -51,9 +54,13 @@ static void echo_str(const char *s)
 		out_str(s);
 }
 
+/* What read_line returns at end of input: below every negative errno. */
+#define READ_EOF (-4096L)
+
 /*
  * Read one line into `line` (NUL-terminated, without the line ending).
- * Returns its length, or a negative errno if the console cannot be read.
+ * Returns its length, READ_EOF at end of input (^D on an empty line, or end
+ * of file), or a negative errno if the console cannot be read.
  */
 static long read_line(char *line, size_t cap)
 {
@@ -71,9 +78,9 @@ static long read_line(char *line, size_t cap)
 			continue;
 		if (n < 0)
 			return n;
-		if (n == 0) { /* end of input (only when fd 0 is not a tty) */
+		if (n == 0) { /* end of file (only when fd 0 is not a tty) */
 			if (len == 0)
-				return -EIO;
+				return READ_EOF;
 			c = '\n';
 		}
 
@@ -110,6 +117,13 @@ static long read_line(char *line, size_t cap)
 			while (len > 0) {
 				len--;
 				echo_str("\b \b");
+			}
+			break;
+		case 0x04: /* ^D: end of input on an empty line, else ignored */
+			if (len == 0) {
+				echo_str("\n");
+				out_flush();
+				return READ_EOF;
 			}
 			break;
 		case 0x03: /* ^C: abandon the line */
@@ -855,6 +869,335 @@ static int cmd_nproc(int argc, char **argv)
 	return 0;
 }
 
+/* ---- network ------------------------------------------------------------- */
+
+/* Parse a dotted-quad IPv4 address into network byte order. Returns 0 on success. */
+static int parse_ipv4(const char *s, uint32_t *out)
+{
+	uint32_t addr = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		uint32_t v = 0;
+		int digits = 0;
+
+		while (*s >= '0' && *s <= '9' && digits < 3) {
+			v = v * 10 + (uint32_t)(*s++ - '0');
+			digits++;
+		}
+		if (digits == 0 || v > 255 || *s != (part < 3 ? '.' : '\0'))
+			return -1;
+		if (part < 3)
+			s++;
+		addr = addr << 8 | v;
+	}
+	*out = hv_htonl(addr);
+	return 0;
+}
+
+/* Print an IPv4 address given in network byte order as a dotted quad. */
+static void out_ipv4(uint32_t be)
+{
+	const unsigned char *b = (const unsigned char *)&be;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			out_chr('.');
+		out_u64(b[i]);
+	}
+}
+
+static void set_sockaddr(struct sockaddr_in *sa, uint32_t addr_be, uint16_t port)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = HV_AF_INET;
+	sa->sin_port = hv_htons(port);
+	sa->sin_addr.s_addr = addr_be;
+}
+
+/* A port number, 1 to 65535; reports a bad one as "cmd: TEXT: EINVAL". */
+static int parse_port(const char *cmd, const char *s, uint16_t *port)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) < 0 || v == 0 || v > 65535) {
+		err_report(cmd, s, -EINVAL);
+		return -1;
+	}
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* A UDP socket for the commands below (also the handle interface ioctls need). */
+static long udp_socket(const char *cmd)
+{
+	long fd = hv_socket(HV_AF_INET, HV_SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		err_report(cmd, "socket", fd);
+	return fd;
+}
+
+/* One interface ioctl on `name`; `ifr` carries the argument and the result. */
+static long if_ioctl(int fd, const char *name, unsigned long req, struct hv_ifreq *ifr)
+{
+	memset(ifr->name, 0, sizeof(ifr->name));
+	strncpy(ifr->name, name, sizeof(ifr->name) - 1);
+	return sys_ioctl(fd, req, ifr);
+}
+
+/* Set or clear IFF_UP on interface `name`. */
+static long if_set_up(int fd, const char *name, int up)
+{
+	struct hv_ifreq ifr;
+	long r;
+
+	memset(&ifr, 0, sizeof(ifr));
+	r = if_ioctl(fd, name, SIOCGIFFLAGS, &ifr);
+	if (r < 0)
+		return r;
+	if (up)
+		ifr.u.flags |= HV_IFF_UP;
+	else
+		ifr.u.flags &= ~HV_IFF_UP;
+	return if_ioctl(fd, name, SIOCSIFFLAGS, &ifr);
+}
+
+/* Print one line about interface `name`: state, IPv4 address and mask, MAC. */
+static void if_show(int fd, const char *name)
+{
+	struct hv_ifreq ifr;
+	int i;
+
+	out_str(name);
+	out_chr(':');
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_ioctl(fd, name, SIOCGIFFLAGS, &ifr) == 0)
+		out_str(ifr.u.flags & HV_IFF_UP ? " UP" : " DOWN");
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_ioctl(fd, name, SIOCGIFADDR, &ifr) == 0) { /* EADDRNOTAVAIL: none */
+		out_str(" inet ");
+		out_ipv4(ifr.u.addr.sin_addr.s_addr);
+		memset(&ifr, 0, sizeof(ifr));
+		if (if_ioctl(fd, name, SIOCGIFNETMASK, &ifr) == 0) {
+			out_str(" netmask ");
+			out_ipv4(ifr.u.addr.sin_addr.s_addr);
+		}
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_ioctl(fd, name, SIOCGIFHWADDR, &ifr) == 0 && ifr.u.hwaddr.family == 1) {
+		out_str(" ether "); /* ARPHRD_ETHER; the loopback has no MAC address */
+		for (i = 0; i < 6; i++) {
+			if (i)
+				out_chr(':');
+			out_hex(ifr.u.hwaddr.data[i], 2);
+		}
+	}
+	out_chr('\n');
+}
+
+/* List every interface, in the order /sys/class/net gives them. */
+static int if_list(int fd)
+{
+	static char dents[1024];
+	long dir = sys_open("/sys/class/net", O_RDONLY | O_DIRECTORY, 0);
+
+	if (dir < 0) {
+		err_report("ifconfig", "/sys/class/net", dir);
+		return 1;
+	}
+	for (;;) {
+		long n = sys_getdents64((int)dir, (struct linux_dirent64 *)dents, sizeof(dents));
+		long off;
+
+		if (n <= 0)
+			break;
+		for (off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+
+			off += d->d_reclen;
+			if (d->d_name[0] != '.')
+				if_show(fd, d->d_name);
+		}
+	}
+	sys_close((int)dir);
+	return 0;
+}
+
+/*
+ * Give interface `name` the address `addr_s` (and netmask `mask_s`, if not
+ * NULL), bring it up, and bring the loopback up too.
+ */
+static int if_configure(int fd, const char *name, const char *addr_s, const char *mask_s)
+{
+	struct hv_ifreq ifr;
+	uint32_t addr, mask = 0;
+	long r;
+
+	if (parse_ipv4(addr_s, &addr) < 0) {
+		err_report("ifconfig", addr_s, -EINVAL);
+		return 1;
+	}
+	if (mask_s && parse_ipv4(mask_s, &mask) < 0) {
+		err_report("ifconfig", mask_s, -EINVAL);
+		return 1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	set_sockaddr(&ifr.u.addr, addr, 0);
+	r = if_ioctl(fd, name, SIOCSIFADDR, &ifr);
+	if (r == 0 && mask_s) {
+		memset(&ifr, 0, sizeof(ifr));
+		set_sockaddr(&ifr.u.addr, mask, 0);
+		r = if_ioctl(fd, name, SIOCSIFNETMASK, &ifr);
+	}
+	if (r == 0)
+		r = if_set_up(fd, name, 1);
+	if (r < 0) {
+		err_report("ifconfig", name, r);
+		return 1;
+	}
+	/* The kernel gives lo 127.0.0.1/8 when it comes up. */
+	r = if_set_up(fd, "lo", 1);
+	if (r < 0)
+		err_report("ifconfig", "lo", r);
+	return 0;
+}
+
+/*
+ * ifconfig                      - list interfaces, their state and addresses
+ * ifconfig IFACE up|down        - bring an interface up or down
+ * ifconfig IFACE ADDR [NETMASK] - set the IPv4 address (and netmask; without
+ *                                 it the kernel picks the class default,
+ *                                 /8 for 10.x.x.x) and bring IFACE and the
+ *                                 loopback up
+ */
+static int cmd_ifconfig(int argc, char **argv)
+{
+	int status = 0;
+	long fd;
+	long r;
+
+	if (argc > 4)
+		return usage("ifconfig [IFACE up|down | IFACE ADDR [NETMASK]]");
+	fd = udp_socket("ifconfig");
+	if (fd < 0)
+		return 1;
+	if (argc == 1) {
+		status = if_list((int)fd);
+	} else if (argc == 2) {
+		if_show((int)fd, argv[1]);
+	} else if (argc == 3 && (strcmp(argv[2], "up") == 0 || strcmp(argv[2], "down") == 0)) {
+		r = if_set_up((int)fd, argv[1], argv[2][0] == 'u');
+		if (r < 0) {
+			err_report("ifconfig", argv[1], r);
+			status = 1;
+		}
+	} else {
+		status = if_configure((int)fd, argv[1], argv[2], argc == 4 ? argv[3] : NULL);
+	}
+	sys_close((int)fd);
+	return status;
+}
+
+/* udpsend ADDR PORT TEXT - send TEXT (no terminator) as one UDP datagram */
+static int cmd_udpsend(int argc, char **argv)
+{
+	struct sockaddr_in to;
+	uint32_t addr;
+	uint16_t port;
+	size_t len;
+	long fd;
+	long r;
+
+	if (argc != 4)
+		return usage("udpsend ADDR PORT TEXT");
+	if (parse_ipv4(argv[1], &addr) < 0) {
+		err_report("udpsend", argv[1], -EINVAL);
+		return 1;
+	}
+	if (parse_port("udpsend", argv[2], &port) < 0)
+		return 1;
+	fd = udp_socket("udpsend");
+	if (fd < 0)
+		return 1;
+	set_sockaddr(&to, addr, port);
+	len = strlen(argv[3]);
+	r = hv_sendto((int)fd, argv[3], len, &to);
+	sys_close((int)fd);
+	if (r < 0) {
+		err_report("udpsend", argv[1], r);
+		return 1;
+	}
+	out_str("udpsend: ");
+	out_u64(len);
+	out_str(" bytes to ");
+	out_ipv4(addr);
+	out_chr(':');
+	out_u64(port);
+	out_chr('\n');
+	return 0;
+}
+
+/*
+ * udprecv PORT [TIMEOUT_S] - wait for one UDP datagram on PORT (any local
+ * address) and print it as "udprecv: FROM-ADDR: TEXT", bytes outside
+ * printable ASCII shown as '.'. Fails after TIMEOUT_S seconds (default 10;
+ * 0 waits for ever) with "udprecv: timed out".
+ */
+static int cmd_udprecv(int argc, char **argv)
+{
+	static unsigned char buf[2048];
+	struct sockaddr_in local, from;
+	struct timeval timeout = { 10, 0 };
+	uint64_t secs;
+	uint16_t port;
+	long fd;
+	long n;
+	long i;
+
+	if (argc < 2 || argc > 3)
+		return usage("udprecv PORT [TIMEOUT_S]");
+	if (parse_port("udprecv", argv[1], &port) < 0)
+		return 1;
+	if (argc == 3) {
+		if (parse_number("udprecv", argv[2], &secs) < 0)
+			return 1;
+		timeout.tv_sec = (long)secs; /* { 0, 0 } means no timeout */
+	}
+	fd = udp_socket("udprecv");
+	if (fd < 0)
+		return 1;
+	set_sockaddr(&local, 0, port); /* INADDR_ANY */
+	n = hv_bind((int)fd, &local);
+	if (n == 0)
+		n = hv_setsockopt((int)fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	if (n < 0) {
+		err_report("udprecv", argv[1], n);
+		sys_close((int)fd);
+		return 1;
+	}
+	do
+		n = hv_recvfrom((int)fd, buf, sizeof(buf), &from);
+	while (n == -EINTR);
+	sys_close((int)fd);
+	if (n == -EAGAIN) { /* SO_RCVTIMEO expired */
+		err_msg("udprecv", "timed out");
+		return 1;
+	}
+	if (n < 0) {
+		err_report("udprecv", NULL, n);
+		return 1;
+	}
+	out_str("udprecv: ");
+	out_ipv4(from.sin_addr.s_addr);
+	out_str(": ");
+	for (i = 0; i < n; i++)
+		out_chr(buf[i] >= 0x20 && buf[i] < 0x7f ? (char)buf[i] : '.');
+	out_chr('\n');
+	return 0;
+}
+
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -879,6 +1222,9 @@ static const struct command commands[] = {
 	{ "free", cmd_free, "free                        memory in KiB" },
 	{ "uname", cmd_uname, "uname [-asnrvm]             system information" },
 	{ "nproc", cmd_nproc, "nproc                       number of CPUs" },
+	{ "ifconfig", cmd_ifconfig, "ifconfig [IFACE [ADDR [MASK] | up | down]]  network interfaces" },
+	{ "udpsend", cmd_udpsend, "udpsend ADDR PORT TEXT      send one UDP datagram" },
+	{ "udprecv", cmd_udprecv, "udprecv PORT [TIMEOUT_S]    print the first UDP datagram" },
 	{ "date", cmd_date, "date [+%s]                  current time (UTC)" },
 	{ "sleep", cmd_sleep, "sleep SECONDS[.FRACTION]    wait" },
 	{ "poweroff", cmd_poweroff, "poweroff                    sync and power off" },
@@ -944,15 +1290,20 @@ static void run_line(char *line)
 	out_flush();
 }
 
-void shell_run(void)
+long shell_run(void)
 {
 	static char line[LINE_MAX];
 
 	console_setup();
 	for (;;) {
+		long r;
+
 		out_str(SHELL_PROMPT);
-		if (read_line(line, sizeof(line)) < 0)
-			return;
+		r = read_line(line, sizeof(line));
+		if (r == READ_EOF)
+			return 0;
+		if (r < 0)
+			return r;
 		run_line(line);
 	}
 }

@@ -73,6 +73,12 @@ export interface HostConsole extends CharBackend {
 export interface ConsoleOptions {
   /** Called when the user asks to quit from the console (Ctrl-A x on a terminal). */
   readonly onQuit: () => void;
+  /**
+   * When input is not a terminal (a pipe or a file), hold it back until the guest
+   * first prints this text (for example its shell prompt): input that arrives while
+   * the guest's serial driver starts up would otherwise be lost. Absent: deliver at once.
+   */
+  readonly holdPipedInputUntil?: string;
 }
 
 /** A network interface attached to a host-side hub: a `NetBackend` plus its lifetime. */

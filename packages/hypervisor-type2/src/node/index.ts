@@ -3,6 +3,7 @@ export { nodeClock } from './clock.js';
 export { FileDisk, LOCK_SUFFIX, openDiskImage } from './disk.js';
 export { NodeHostOs, type NodeHostOsOptions } from './node-host-os.js';
 export {
+  END_OF_INPUT,
   ESCAPE_HELP,
   type InputStream,
   type OutputStream,

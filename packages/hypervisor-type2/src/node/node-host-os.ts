@@ -47,6 +47,9 @@ export class NodeHostOs implements HostOs {
       stdout: this.options.stdout ?? process.stdout,
       stderr: this.options.stderr ?? process.stderr,
       onQuit: options.onQuit,
+      ...(options.holdPipedInputUntil === undefined
+        ? {}
+        : { holdPipedInputUntil: options.holdPipedInputUntil }),
     });
   }
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ESCAPE_HELP, StdioConsole } from './stdio-console.js';
+import { END_OF_INPUT, ESCAPE_HELP, StdioConsole } from './stdio-console.js';
 
 /** A stdin that pretends to be a terminal and records raw-mode switches and pauses. */
 class FakeTty extends PassThrough {
@@ -68,6 +68,70 @@ describe('StdioConsole', () => {
     await tick();
     expect(drain(c)).toBe('\x01x');
     expect(quits).toBe(0);
+    c.close();
+  });
+
+  it('on a pipe: the end of input arrives as one Ctrl-D after the rest', async () => {
+    const pipe = new PassThrough();
+    const c = new StdioConsole({ stdin: pipe, stdout: sink(), stderr: sink(), onQuit: () => {} });
+    let readable = 0;
+    c.onReadable(() => readable++);
+    pipe.end('uname -a\n');
+    await tick();
+    await tick();
+    expect(END_OF_INPUT).toBe(0x04);
+    expect(drain(c)).toBe('uname -a\n\x04');
+    expect(readable).toBe(2);
+    c.close();
+  });
+
+  it('on a terminal: no Ctrl-D is made up when input ends', async () => {
+    const tty = new FakeTty();
+    const c = new StdioConsole({ stdin: tty, stdout: sink(), stderr: sink(), onQuit: () => {} });
+    tty.end('ls\r');
+    await tick();
+    await tick();
+    expect(drain(c)).toBe('ls\r');
+    c.close();
+  });
+
+  it('holds piped input until the guest prints holdPipedInputUntil, then lets it flow', async () => {
+    const pipe = new PassThrough();
+    const c = new StdioConsole({
+      stdin: pipe,
+      stdout: sink(),
+      stderr: sink(),
+      onQuit: () => {},
+      holdPipedInputUntil: '~ # ',
+    });
+    let readable = 0;
+    c.onReadable(() => readable++);
+    pipe.end('echo hi\n');
+    await tick();
+    await tick();
+    expect(c.read()).toBe(-1); // booting: nothing yet
+    for (const ch of 'boot ~ ~ ') c.write(ch.charCodeAt(0));
+    expect(c.read()).toBe(-1);
+    const before = readable;
+    for (const ch of '# ') c.write(ch.charCodeAt(0));
+    await tick();
+    expect(readable).toBeGreaterThan(before);
+    expect(drain(c)).toBe('echo hi\n\x04');
+    c.close();
+  });
+
+  it('on a terminal, holdPipedInputUntil does not apply', async () => {
+    const tty = new FakeTty();
+    const c = new StdioConsole({
+      stdin: tty,
+      stdout: sink(),
+      stderr: sink(),
+      onQuit: () => {},
+      holdPipedInputUntil: '~ # ',
+    });
+    tty.write('a');
+    await tick();
+    expect(drain(c)).toBe('a');
     c.close();
   });
 
