@@ -2186,6 +2186,8 @@ export class RiscvHart implements Hart {
         if (!this.stimecmpAllowed()) return false;
         set(C_STIMECMP, lo, hi);
         this.updateTimer();
+        // A new deadline ends the slice, so the board can size the next one to meet it.
+        this.requestExit();
         return true;
       case CSR.senvcfg:
         return set(C_SENVCFG, lo & 1, 0);
