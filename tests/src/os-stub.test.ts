@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OS_STUB_CHECKS, OS_STUB_IMAGE_URL, osStubImage, parseOsStubReport } from '@hvkit/guest-os-stub';
-import type { BlockBackend } from '@hvkit/interfaces';
+import type { BlockBackend, IrqLine } from '@hvkit/interfaces';
 import { VirtMachine } from '@hvkit/machine';
 import { describe, expect, it } from 'vitest';
 import { qemuSkipReason, TextBackend } from './support.js';
@@ -105,16 +105,35 @@ describe('os-stub on hvkit', () => {
     }
   });
 
-  it('fails timer-sbi, and does not pass, when the SBI timer never fires', async () => {
+  it('fails timer-sbi and sched, and powers off with failure, when the SBI timer never fires', async () => {
     const sabotage = (m: VirtMachine) => {
       (m.sbi as unknown as { setTimer: () => void }).setTimer = () => {};
     };
-    // timer-sbi reports FAIL; the preemptive scheduler after it then waits for a tick
-    // that never comes, so the run as a whole does not pass (it times out).
-    for (const r of await runStub({ harts: 1, sabotage, timeoutMs: 8_000 })) {
-      expect(r.report.checks.find((c) => c.name === 'timer-sbi')?.ok).toBe(false);
-      expect(r.report.verdict).not.toBe('PASS');
-      expect(r.outcome.kind === 'shutdown' && r.outcome.code === 0).toBe(false);
+    for (const r of await runStub({ harts: 1, sabotage })) {
+      expect(r.report.verdict, r.output).toBe('FAIL');
+      const failed = r.report.checks.filter((c) => !c.ok);
+      expect(failed.map((c) => c.name)).toEqual(['timer-sbi', 'sched']);
+      expect(failed[0]!.why).toMatch(/no timer interrupt/);
+      expect(failed[1]!.why).toMatch(/no timer preemption/);
+      expect(r.outcome).toEqual({ kind: 'shutdown', code: 1, source: 'sbi' });
+    }
+  });
+
+  it('fails plic, and powers off with failure, when the PLIC never delivers', async () => {
+    // Cut every context's output line: sources still pend and claims still work,
+    // but no hart ever sees MEIP or SEIP.
+    const sabotage = (m: VirtMachine) => {
+      const lines = (m.plic as unknown as { contextIrqs: IrqLine[] }).contextIrqs;
+      lines.forEach((_, i) => {
+        lines[i] = { set: () => {} };
+      });
+    };
+    for (const r of await runStub({ harts: 1, disk: new MemoryDisk(), sabotage })) {
+      expect(r.report.verdict, r.output).toBe('FAIL');
+      const failed = r.report.checks.filter((c) => !c.ok);
+      expect(failed.map((c) => c.name)).toEqual(['plic']);
+      expect(failed[0]!.why).toMatch(/no external interrupt from the UART \(source 10\)/);
+      expect(r.outcome).toEqual({ kind: 'shutdown', code: 1, source: 'sbi' });
     }
   });
 });

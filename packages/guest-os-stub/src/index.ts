@@ -15,6 +15,7 @@ export const OS_STUB_CHECKS = [
   'sv39',
   'timer-sbi',
   'timer-sstc',
+  'plic',
   'sched',
   'harts',
   'virtio-blk',

@@ -64,6 +64,9 @@ static struct {
   u64 timebase;
   int sstc;
   int cpus_with_isa;
+  u32 uart_irq;                 /* the UART's "interrupts" (0 when absent) */
+  u64 plic_base; const u8 *plic_iext; u32 plic_iext_len;
+  u32 intc_phandle[MAX_HARTS]; u64 intc_hart[MAX_HARTS]; int nintc; /* cpu interrupt controllers */
 } dt;
 
 /* ---------- console ---------- */
@@ -162,6 +165,8 @@ struct node {
   const char *status;
   const char *isa;
   u64 timebase;
+  u32 phandle, irq; int is_intc;
+  const u8 *iext; u32 iext_len;
 };
 
 static const char *parse_dtb(const u8 *fdt) {
@@ -195,6 +200,10 @@ static const char *parse_dtb(const u8 *fdt) {
       else if (seq(pn, "device_type")) n->dtype = (const char *)val;
       else if (seq(pn, "status")) n->status = (const char *)val;
       else if (seq(pn, "riscv,isa")) n->isa = (const char *)val;
+      else if (seq(pn, "phandle") && len == 4) n->phandle = be32(val);
+      else if (seq(pn, "interrupts") && len >= 4) n->irq = be32(val);
+      else if (seq(pn, "interrupt-controller")) n->is_intc = 1;
+      else if (seq(pn, "interrupts-extended")) { n->iext = val; n->iext_len = len; }
       else if (seq(pn, "reg-shift") && dt.uart_shift == 0) n->timebase = be32(val) | (1ul << 40); /* marker */
       else if (seq(pn, "timebase-frequency")) n->timebase = len == 8 ? cells(val, 2) : be32(val);
     } else if (tok == 2) { /* END_NODE */
@@ -218,10 +227,21 @@ static const char *parse_dtb(const u8 *fdt) {
         if (n->timebase && !(n->timebase >> 40)) { if (!dt.timebase) dt.timebase = n->timebase; }
       }
       if (seq(n->name, "cpus") && depth == 1 && n->timebase) cpus_timebase = n->timebase;
+      /* a hart's local interrupt controller: the PLIC's interrupts-extended names it */
+      if (n->is_intc && n->phandle && depth > 0 && st[depth - 1].dtype && seq(st[depth - 1].dtype, "cpu") &&
+          st[depth - 1].reg && dt.nintc < MAX_HARTS) {
+        dt.intc_phandle[dt.nintc] = n->phandle;
+        dt.intc_hart[dt.nintc++] = cells(st[depth - 1].reg, st[depth - 2].acells);
+      }
       if (n->compat && okay && n->reg) {
         if (strlist_has(n->compat, n->compat_len, "ns16550a") && !dt.have_uart) {
           dt.uart_base = addr; dt.have_uart = 1;
           if (n->timebase >> 40) dt.uart_shift = (u32)(n->timebase & 0xff);
+          dt.uart_irq = n->irq;
+        }
+        if ((strlist_has(n->compat, n->compat_len, "riscv,plic0") || strlist_has(n->compat, n->compat_len, "sifive,plic-1.0.0")) &&
+            !dt.plic_base) {
+          dt.plic_base = addr; dt.plic_iext = n->iext; dt.plic_iext_len = n->iext_len;
         }
         if (strlist_has(n->compat, n->compat_len, "virtio,mmio") && dt.nvirtio < MAX_VIRTIO) dt.virtio[dt.nvirtio++] = addr;
       }
@@ -251,6 +271,8 @@ static volatile int timer_mode;
 static volatile u64 timer_fired_at;
 static volatile int timer_fired;
 static volatile int unexpected_traps;
+static int plic_ctx = -1;             /* the boot hart's S-mode PLIC context */
+static volatile u32 plic_claimed;     /* first source claimed in the plic check */
 static u64 quantum;
 
 #define NTASKS 2
@@ -288,6 +310,13 @@ struct frame *trap_handler(struct frame *f) {
         sbi_set_timer(now + quantum);
         if (!(f->sstatus & SSTATUS_SPP)) { preemptions++; return pick_next(f); }
       } else { sbi_set_timer(~0ul); csr_clear(sie, SIE_STIE); }
+      return f;
+    }
+    if ((cause & 0xff) == 9 && plic_ctx >= 0) { /* supervisor external: claim, quiet the source, complete */
+      volatile u32 *claim = (volatile u32 *)(dt.plic_base + 0x200004 + (u64)plic_ctx * 0x1000);
+      u32 irq = *claim;
+      if (irq == dt.uart_irq) ((volatile u8 *)dt.uart_base)[1 << dt.uart_shift] = 0; /* IER off */
+      if (irq) { if (!plic_claimed) plic_claimed = irq; *claim = irq; }
       return f;
     }
     unexpected_traps++;
@@ -346,6 +375,7 @@ static const char *setup_paging(u64 *alias_va) {
   /* devices: identity gigapages, RW */
   for (int i = 0; i < dt.nvirtio; i++) pt_root[dt.virtio[i] / G] = pte(dt.virtio[i] & ~(G - 1), PTE_R | PTE_W | PTE_A | PTE_D);
   if (dt.have_uart) pt_root[dt.uart_base / G] = pte(dt.uart_base & ~(G - 1), PTE_R | PTE_W | PTE_A | PTE_D);
+  if (dt.plic_base) pt_root[dt.plic_base / G] = pte(dt.plic_base & ~(G - 1), PTE_R | PTE_W | PTE_A | PTE_D);
   /* RAM: gigapages, except the one holding the stub: megapages, except the stub's: 4 KiB */
   for (u64 g = dt.mem_base & ~(G - 1); g < dt.mem_base + dt.mem_size; g += G) {
     if (g != (kbase & ~(G - 1))) { pt_root[g / G] = pte(g, RWX); continue; }
@@ -422,6 +452,46 @@ static void check_timer(const char *name, int mode) {
   ok(name, DETAIL("%u us late", (at - deadline) * 1000000 / dt.timebase));
 }
 
+/* ---------- PLIC ---------- */
+/* The UART's transmitter-empty interrupt, routed by the PLIC to this hart's S-mode
+ * context (found through interrupts-extended), must arrive, be claimed and completed. */
+static void check_plic(u64 hartid) {
+  if (!dt.plic_base) { fail("plic", "no riscv,plic0 in the DTB"); return; }
+  if (!dt.have_uart || !dt.uart_irq) { fail("plic", "the UART has no interrupts property"); return; }
+  /* interrupts-extended: <phandle irq> per context (cpu intcs have #interrupt-cells 1) */
+  plic_ctx = -1;
+  for (u32 i = 0; i + 8 <= dt.plic_iext_len; i += 8) {
+    u32 ph = be32(dt.plic_iext + i), irq = be32(dt.plic_iext + i + 4);
+    for (int k = 0; k < dt.nintc; k++)
+      if (dt.intc_phandle[k] == ph && dt.intc_hart[k] == hartid && irq == 9) plic_ctx = (int)(i / 8);
+  }
+  if (plic_ctx < 0) { fail("plic", DETAIL("no S-mode context for hart %u in the PLIC's interrupts-extended", hartid)); return; }
+  volatile u32 *plic = (volatile u32 *)dt.plic_base;
+  u32 src = dt.uart_irq;
+  volatile u32 *enable = &plic[(0x2000 + (u64)plic_ctx * 0x80) / 4 + src / 32];
+  volatile u32 *threshold = &plic[(0x200000 + (u64)plic_ctx * 0x1000) / 4];
+  volatile u8 *ier = &((volatile u8 *)dt.uart_base)[1 << dt.uart_shift];
+  plic[src] = 1;
+  *enable |= 1u << (src % 32);
+  *threshold = 0;
+  plic_claimed = 0;
+  csr_set(sie, 1ul << 9);
+  csr_set(sstatus, SSTATUS_SIE);
+  lock(&print_lock);
+  *ier = 0x02; /* ETBEI: the transmitter is idle, so the UART raises its line at once */
+  u64 start = rdtime();
+  while (!plic_claimed && rdtime() - start < dt.timebase) __asm__ volatile("nop");
+  *ier = 0;
+  unlock(&print_lock);
+  csr_clear(sstatus, SSTATUS_SIE);
+  csr_clear(sie, 1ul << 9);
+  *enable &= ~(1u << (src % 32));
+  plic[src] = 0;
+  if (!plic_claimed) { fail("plic", DETAIL("no external interrupt from the UART (source %u) within 1 s through context %u", (u64)src, (u64)plic_ctx)); return; }
+  if (plic_claimed != src) { fail("plic", DETAIL("claimed source %u, expected the UART's %u", (u64)plic_claimed, (u64)src)); return; }
+  ok("plic", DETAIL("UART source %u claimed and completed through context %u", (u64)src, (u64)plic_ctx));
+}
+
 /* ---------- scheduler ---------- */
 static void check_sched(void) {
   quantum = dt.timebase / 500; /* 2 ms */
@@ -442,9 +512,10 @@ static void check_sched(void) {
   u64 start_wait = rdtime();
   sbi_set_timer(rdtime() + quantum);
   csr_set(sie, SIE_STIE);
-  /* Idle until the first tick (SIE is off: WFI returns with STIP pending, and task 1
-   * is preempted at once), so every later tick is armed from a timer interrupt. */
-  while (!(csr_read(sip) & SIE_STIE) && rdtime() - start_wait < dt.timebase) __asm__ volatile("wfi");
+  /* Wait for the first tick (SIE is off: STIP just turns pending, and task 1 is
+   * preempted at once), so every later tick is armed from a timer interrupt. Poll the
+   * clock rather than WFI: with a timer that never fires, WFI would sleep for ever. */
+  while (!(csr_read(sip) & SIE_STIE) && rdtime() - start_wait < dt.timebase) __asm__ volatile("nop");
   sched_start(tasks[0].f, &kctx);
   timer_mode = TM_NONE;
   int switches = 0;
@@ -634,6 +705,7 @@ void kmain(u64 hartid, const u8 *dtb) {
     check_sv39();
     if (!sbi_probe(SBI_TIME)) fail("timer-sbi", "SBI TIME not available"); else check_timer("timer-sbi", TM_SBI);
     if (dt.sstc) check_timer("timer-sstc", TM_SSTC); else ok("timer-sstc", "skipped: sstc not in riscv,isa");
+    check_plic(hartid);
     check_sched();
     check_harts(hartid);
     check_blk();
