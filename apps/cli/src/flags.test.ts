@@ -53,6 +53,16 @@ describe('--kernel by name', () => {
     expect(r.status).toBe(0);
   });
 
+  it('os-stub with two harts and a disk passes all of its checks, the disk included', async () => {
+    const disk = diskImage(1 << 20);
+    const r = await hvkit('run', '--kernel', 'os-stub', '--smp', '2', '--disk', disk.path);
+    const m = /os-stub: PASS (\d+)\/\1/.exec(r.stdout);
+    expect(Number(m?.[1])).toBeGreaterThanOrEqual(8);
+    expect(r.stdout).toMatch(/os-stub: ok virtio-blk \(.*read back 1024 bytes\)/);
+    expect(r.stdout).toMatch(/os-stub: ok harts \(1 secondary/);
+    expect(r.status).toBe(0);
+  });
+
   it('linux resolves to the image of @hvkit/guest-linux', async (ctx) => {
     const path = linuxImagePath();
     expect(path).toBe(join(REPO_ROOT, 'packages/guest-linux/images/Image'));
