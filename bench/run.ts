@@ -10,6 +10,7 @@
  *   pnpm bench --json PATH       write the JSON there (default bench/results/latest.json)
  *   pnpm bench --repeat 3        run each side 3 times, report the fastest
  *   pnpm bench --list            list the rows
+ *   pnpm bench --guest X.elf     also run a foreign bare-metal guest (CoreMark, say) on both
  *
  * Exit status: 0 when every row passed, 1 when a row failed (a guest self-check,
  * a checksum or instruction count that differs from QEMU's or from the expected
@@ -18,6 +19,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { externalGuestRow } from './lib/external.js';
 import { loadAverage, machineInfo } from './lib/machine-info.js';
 import { RESULTS_DIR } from './lib/paths.js';
 import { findQemu } from './lib/qemu.js';
@@ -32,13 +34,14 @@ import {
 
 const DEFAULT_JSON = join(RESULTS_DIR, 'latest.json');
 
-const USAGE = `usage: pnpm bench [--quick] [--only NAME[,NAME...]] [--no-qemu] [--json PATH] [--repeat N] [--list]`;
+const USAGE = `usage: pnpm bench [--quick] [--only NAME[,NAME...]] [--guest FILE.elf ...] [--no-qemu] [--json PATH] [--repeat N] [--list]`;
 
 class UsageError extends Error {}
 
 interface Options {
   readonly quick: boolean;
   readonly only: readonly string[];
+  readonly guests: readonly string[];
   readonly noQemu: boolean;
   readonly json: string;
   readonly repeat: number;
@@ -54,6 +57,7 @@ function readArgs(args: string[]) {
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true, default: [] as string[] },
+      guest: { type: 'string', multiple: true, default: [] as string[] },
       'no-qemu': { type: 'boolean', default: false },
       json: { type: 'string', default: DEFAULT_JSON },
       repeat: { type: 'string', default: '1' },
@@ -86,6 +90,7 @@ function parseOptions(argv: string[]): Options {
   return {
     quick: values.quick,
     only,
+    guests: values.guest,
     noQemu: values['no-qemu'],
     json: resolve(values.json),
     repeat,
@@ -197,7 +202,15 @@ async function main(): Promise<number> {
     process.stderr.write(`${line}\n`);
   };
   const context: RowContext = { quick: options.quick, qemu, repeat: options.repeat, log };
-  const selected = options.only.length === 0 ? ROWS : ROWS.filter((r) => options.only.includes(r.name));
+  // --guest alone runs just the foreign guests; with --only, those rows too.
+  const foreign = options.guests.map((file) => externalGuestRow(file));
+  const own =
+    options.only.length === 0
+      ? foreign.length > 0
+        ? []
+        : ROWS
+      : ROWS.filter((r) => options.only.includes(r.name));
+  const selected = [...own, ...foreign];
 
   log(
     `bench: ${selected.length} row(s), ${options.quick ? 'quick' : 'full'} size, ` +
