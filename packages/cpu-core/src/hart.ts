@@ -2730,8 +2730,9 @@ export class RiscvHart implements Hart {
         this.mstatus = next;
         if (csr === CSR.mstatus) {
           const nextHi = hi & (MSH_MPV | MSH_GVA);
-          if ((nextHi ^ this.mstatusHi) & MSH_MPV) this.translationChanged();
+          const mpvChanged = (nextHi ^ this.mstatusHi) & MSH_MPV;
           this.mstatusHi = nextHi;
+          if (mpvChanged) this.translationChanged(); // MPRV with MPV selects V=1 loads and stores
         }
         if (mxrChanged) this.configureGuestTranslator();
         if (changed) this.configureTranslator();

@@ -265,8 +265,8 @@ describe('V=1 TLB entries', () => {
     expect(mmu.translate(0x1000, Load, U, VIRT)).toBe(GUEST_PA + 0x3000);
   });
 
-  it('are dropped by HFENCE.GVMA, HFENCE.VVMA and an hgatp change', () => {
-    const { mmu, vs, g, use } = twoStage();
+  it('are dropped by HFENCE.VVMA', () => {
+    const { mmu, vs, use } = twoStage();
     const e = vs.map(0x1000, GUEST_GPA + 0x3000, URWX);
     use();
     expect(mmu.translate(0x1000, Load, U, VIRT)).toBe(GUEST_PA + 0x3000);
