@@ -2857,7 +2857,7 @@ export class RiscvHart implements Hart {
         const m =
           (this.c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI ? MIP_S_MASK & ~(1 << IRQ.STIP) : MIP_S_MASK) |
           (1 << IRQ.VSSIP);
-        this.mipSw = (this.mipSw & ~(MIP_S_MASK | (1 << IRQ.VSSIP))) | (lo & m);
+        this.mipSw = (this.mipSw & VS_IRQS & ~(1 << IRQ.VSSIP)) | (lo & m);
         this.intrCheck = true;
         return true;
       }
