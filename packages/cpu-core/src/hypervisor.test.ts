@@ -9,6 +9,9 @@ import {
 } from '@hvkit/interfaces';
 import { describe, expect, it } from 'vitest';
 import { CSR } from './csr-names.js';
+import { decode, newDecoded } from './decode/decoder.js';
+import { disassemble } from './decode/disasm.js';
+import { ENCODINGS } from './decode/table.js';
 import { CAUSE, type HartOptions, IRQ, RiscvHart } from './hart.js';
 import { asm, RAM_BASE, TestBus } from './testing/board.js';
 import { IdentityTranslator } from './warmup.js';
@@ -16,6 +19,8 @@ import { IdentityTranslator } from './warmup.js';
 /** G-stage window of the fake translator: V=1 accesses here are guest-page faults (emulated MMIO). */
 const GPF_BASE = 0x1000_0000;
 const GPF_GPA_DELTA = 0x2_0000_0000; // reported GPA = va + delta, to tell stval and htval apart
+/** A second guest-page-fault page, inside RAM, so that an access can straddle into it. */
+const GPF_RAM = 0x8000_8000;
 
 /** Identity translation at both stages, with a guest-page-fault window and a log of V=1 requests. */
 class GuestTranslator extends IdentityTranslator {
@@ -27,7 +32,7 @@ class GuestTranslator extends IdentityTranslator {
   override translate(va: number, access: AccessType, priv: Privilege, flags = 0): number {
     if (flags === 0) return super.translate(va, access, priv);
     this.virtCalls.push({ va, access, priv, flags });
-    if (va >= GPF_BASE && va < GPF_BASE + 0x1000) {
+    if ((va >= GPF_BASE && va < GPF_BASE + 0x1000) || (va >= GPF_RAM && va < GPF_RAM + 0x1000)) {
       this.gpa = va + GPF_GPA_DELTA;
       return TRANSLATE_GUEST_PAGE_FAULT;
     }
@@ -116,6 +121,37 @@ const HLV_W = (rd: number, rs1: number) => hlv(0x34, 0, rd, rs1);
 const HFENCE_GVMA = 0x62000073;
 const HFENCE_VVMA = 0x22000073;
 const SFENCE_VMA = 0x12000073;
+
+describe('H instructions in the decode table', () => {
+  // Encodings from GNU as/objdump 2.40 (-march=rv64gch, -M no-aliases).
+  const objdump: [number, string][] = [
+    [0x6005c573, 'hlv.b a0, (a1)'],
+    [0x6015c573, 'hlv.bu a0, (a1)'],
+    [0x6405c573, 'hlv.h a0, (a1)'],
+    [0x6415c573, 'hlv.hu a0, (a1)'],
+    [0x6435c573, 'hlvx.hu a0, (a1)'],
+    [0x6805c573, 'hlv.w a0, (a1)'],
+    [0x6815c573, 'hlv.wu a0, (a1)'],
+    [0x6835c573, 'hlvx.wu a0, (a1)'],
+    [0x6c05c573, 'hlv.d a0, (a1)'],
+    [0x62c5c073, 'hsv.b a2, (a1)'],
+    [0x66c5c073, 'hsv.h a2, (a1)'],
+    [0x6ac5c073, 'hsv.w a2, (a1)'],
+    [0x6ec5c073, 'hsv.d a2, (a1)'],
+    [0x22c58073, 'hfence.vvma a1, a2'],
+    [0x62c58073, 'hfence.gvma a1, a2'],
+  ];
+  it.each(objdump)('0x%s decodes and disassembles as objdump does', (inst, text) => {
+    const d = newDecoded();
+    expect(ENCODINGS[decode(inst, d)]?.name).toBe(text.split(' ')[0]);
+    expect(disassemble(inst)).toBe(text);
+  });
+  it('reserved variants stay illegal (hlv with rs2 = 2, hsv with rd != 0)', () => {
+    const d = newDecoded();
+    expect(decode(0x6025c573, d)).toBe(-1);
+    expect(decode(0x62c5c0f3, d)).toBe(-1);
+  });
+});
 
 describe('H CSRs and their WARL rules', () => {
   it('misa.H is set; mideleg has the VS interrupts read-only one', () => {
@@ -390,6 +426,18 @@ describe('trap routing', () => {
     hart.run(1);
     expect(hart.readCsrBig(CSR.scause)).toBe(21n);
     expect(hart.readCsrBig(CSR.htinst)).toBe(0x2501n); // lw a0, 0(x0) with bit 1 cleared
+  });
+
+  it('htinst of a misaligned load that faults on its second page carries the address offset', () => {
+    const { hart } = hvHart([asm.load(3, 5, 6, 0)]);
+    hart.writeCsrBig(CSR.medeleg, 1n << 21n);
+    enter(hart);
+    hart.setX(6, BigInt(GPF_RAM - 3));
+    hart.run(1);
+    expect(hart.readCsrBig(CSR.scause)).toBe(21n);
+    expect(hart.readCsrBig(CSR.stval)).toBe(BigInt(GPF_RAM));
+    expect(hart.readCsrBig(CSR.htval)).toBe(BigInt(GPF_RAM + GPF_GPA_DELTA) >> 2n);
+    expect(hart.readCsrBig(CSR.htinst)).toBe(BigInt(0x3283 | (3 << 15))); // ld x5 with offset 3
   });
 
   it('htinst of an AMO keeps everything but rs1', () => {
