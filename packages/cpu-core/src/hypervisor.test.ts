@@ -588,6 +588,53 @@ describe('HLV, HLVX, HSV and HFENCE at V=0', () => {
   });
 });
 
+describe('Sstc under H: vstimecmp', () => {
+  const STCE = 1n << 63n;
+  it('raises hip.VSTIP when time + htimedelta reaches vstimecmp, with henvcfg.STCE', () => {
+    const { hart } = hvHart([]);
+    hart.writeCsrBig(CSR.henvcfg, STCE);
+    expect(hart.readCsrBig(CSR.henvcfg)).toBe(0n); // read-only zero while menvcfg.STCE = 0
+    hart.writeCsrBig(CSR.menvcfg, STCE);
+    hart.writeCsrBig(CSR.henvcfg, STCE | 1n);
+    expect(hart.readCsrBig(CSR.henvcfg)).toBe(STCE | 1n);
+    hart.writeCsrBig(CSR.vstimecmp, 995n); // time is 1000
+    expect(hart.readCsrBig(CSR.hip) & 0x40n).toBe(0x40n);
+    expect(hart.readCsrBig(CSR.hvip)).toBe(0n); // not hvip's bit
+    hart.writeCsrBig(CSR.vstimecmp, 2000n);
+    expect(hart.readCsrBig(CSR.hip) & 0x40n).toBe(0n);
+    expect(hart.timerDeadline()).toBe(2000);
+    hart.writeCsrBig(CSR.htimedelta, 1500n);
+    expect(hart.readCsrBig(CSR.hip) & 0x40n).toBe(0x40n);
+    expect(hart.timerDeadline()).toBe(500);
+  });
+  it('stimecmp at V=1 is vstimecmp; without henvcfg.STCE or hcounteren.TM it is a virtual instruction', () => {
+    const setup = (h: RiscvHart, stce: boolean, tm: boolean) => {
+      h.writeCsrBig(CSR.menvcfg, STCE);
+      h.writeCsrBig(CSR.mcounteren, 2n);
+      if (stce) h.writeCsrBig(CSR.henvcfg, STCE);
+      if (tm) h.writeCsrBig(CSR.hcounteren, 2n);
+      h.writeCsrBig(CSR.medeleg, 1n << 22n);
+    };
+    const { hart } = hvHart([csrw(CSR.stimecmp, 5)]);
+    setup(hart, true, true);
+    enter(hart);
+    hart.setX(5, 123456n);
+    hart.run(1);
+    expect(hart.readCsrBig(CSR.vstimecmp)).toBe(123456n);
+    expect(hart.readCsrBig(CSR.stimecmp)).toBe((1n << 64n) - 1n);
+    for (const [stce, tm] of [
+      [false, true],
+      [true, false],
+    ] as const) {
+      const { hart: h } = hvHart([csrw(CSR.stimecmp, 5)]);
+      setup(h, stce, tm);
+      enter(h);
+      h.run(1);
+      expect(h.readCsrBig(CSR.scause)).toBe(22n);
+    }
+  });
+});
+
 describe('VS interrupts', () => {
   const SPIN = asm.jal(0, 0);
   it('hvip.VSTIP delegated by hideleg reaches VS-mode as a supervisor timer interrupt (cause 5)', () => {
