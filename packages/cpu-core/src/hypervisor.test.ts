@@ -21,6 +21,8 @@ const GPF_BASE = 0x1000_0000;
 const GPF_GPA_DELTA = 0x2_0000_0000; // reported GPA = va + delta, to tell stval and htval apart
 /** A second guest-page-fault page, inside RAM, so that an access can straddle into it. */
 const GPF_RAM = 0x8000_8000;
+/** At V=1 this page maps 4 KiB higher (8 KiB once vsatp's low word is nonzero): stale caches show. */
+const SHIFTED = 0x8000_a000;
 
 /** Identity translation at both stages, with a guest-page-fault window and a log of V=1 requests. */
 class GuestTranslator extends IdentityTranslator {
@@ -36,6 +38,7 @@ class GuestTranslator extends IdentityTranslator {
       this.gpa = va + GPF_GPA_DELTA;
       return TRANSLATE_GUEST_PAGE_FAULT;
     }
+    if (va >= SHIFTED && va < SHIFTED + 0x1000) return va + ((this.guest[0] ?? 0) === 0 ? 0x1000 : 0x2000);
     return va;
   }
   configureGuest(...args: [number, number, number, number, boolean, boolean, boolean]): void {
@@ -261,6 +264,26 @@ describe('H CSRs and their WARL rules', () => {
     expect(hart.readCsrBig(CSR.vstvec)).toBe(0x1000n);
   });
 
+  it('H CSRs are illegal from U-mode; hgatp is illegal from HS-mode with mstatus.TVM', () => {
+    const { hart, view } = hvHart([]);
+    view.setUint32(0x6000, csrr(5, CSR.hstatus), true);
+    hart.writeCsrBig(CSR.medeleg, 1n << 2n);
+    hart.priv = 0;
+    hart.pc = RAM_BASE + 0x6000;
+    hart.run(1);
+    expect(hart.readCsrBig(CSR.scause)).toBe(2n);
+    const { hart: hs, view: v2 } = hvHart([]);
+    v2.setUint32(0x6000, csrr(5, CSR.hgatp), true);
+    v2.setUint32(0x6004, csrr(5, CSR.hgatp), true);
+    hs.priv = 1;
+    hs.pc = RAM_BASE + 0x6000;
+    hs.run(1);
+    expect(hs.pc).toBe(RAM_BASE + 0x6004); // HS reaches hgatp
+    hs.writeCsrBig(CSR.mstatus, 1n << 20n);
+    hs.run(1);
+    expect(hs.readCsrBig(CSR.mcause)).toBe(2n);
+  });
+
   it('writeCsrBig throws for a CSR that does not exist', () => {
     const { hart } = hvHart([]);
     expect(() => hart.writeCsrBig(0x7ff, 0n)).toThrow(RangeError);
@@ -299,6 +322,33 @@ describe('S CSRs at V=1 reach the VS CSRs', () => {
     enter(hart);
     hart.run(1);
     expect(hart.getX(5)).toBe(990n);
+  });
+});
+
+describe("the hart's own page caches", () => {
+  it('are dropped when V changes and when vsatp changes, so V=0 and V=1 never share a cached page', () => {
+    // HS loads the page (caching it), the guest loads the same VA, writes satp (vsatp), loads again, ECALLs.
+    const { hart, view } = hvHart([asm.load(3, 5, 6, 0), csrw(CSR.satp, 7), asm.load(3, 8, 6, 0), asm.ecall]);
+    view.setUint32(0x6000, asm.load(3, 9, 6, 0), true);
+    view.setUint32(0x6004, asm.jal(0, 0), true);
+    view.setBigUint64(SHIFTED - RAM_BASE, 0x11n, true);
+    view.setBigUint64(SHIFTED + 0x1000 - RAM_BASE, 0x22n, true);
+    view.setBigUint64(SHIFTED + 0x2000 - RAM_BASE, 0x33n, true);
+    hart.writeCsrBig(CSR.medeleg, 1n << 10n);
+    hart.writeCsrBig(CSR.stvec, BigInt(RAM_BASE + 0x6000));
+    hart.priv = 1;
+    hart.pc = RAM_BASE + 0x6000;
+    hart.setX(6, BigInt(SHIFTED));
+    hart.run(1);
+    expect(hart.getX(9)).toBe(0x11n);
+    enter(hart);
+    hart.setX(7, (8n << 60n) | 5n);
+    hart.run(4); // ld, csrw satp, ld, ecall -> HS at 0x6000
+    expect(hart.getX(5)).toBe(0x22n);
+    expect(hart.getX(8)).toBe(0x33n);
+    hart.run(1);
+    expect(hart.virt).toBe(false);
+    expect(hart.getX(9)).toBe(0x11n);
   });
 });
 
@@ -762,6 +812,22 @@ describe('hsTrapHook (the native type-1 hypervisor contract)', () => {
     expect(hart.getX(12)).toBe(BigInt.asIntN(32, mmio));
     expect(hart.getX(13)).toBe(BigInt.asIntN(32, mmio) + 1n);
     expect(hart.pc).toBe(GUEST_PC + 16);
+  });
+
+  it('may park the hart in HS-mode instead of resuming the guest', () => {
+    const { hart, view } = hvHart([asm.ecall], {
+      hsTrapHook: (h) => {
+        h.pc = RAM_BASE + 0x6000; // an idle loop in HS-mode
+        return true;
+      },
+    });
+    view.setUint32(0x6000, asm.jal(0, 0), true);
+    hart.writeCsrBig(CSR.medeleg, 1n << 10n);
+    enter(hart);
+    hart.run(3);
+    expect(hart.virt).toBe(false);
+    expect(hart.priv).toBe(1);
+    expect(hart.pc).toBe(RAM_BASE + 0x6000);
   });
 
   it('is not called for traps to M or to VS; returning false leaves the hart at stvec', () => {
