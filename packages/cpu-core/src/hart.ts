@@ -411,8 +411,8 @@ const enum Fault {
 }
 
 /**
- * An RV64IMAC hart with Zicsr, Zifencei and the M, S and U privilege modes
- * (priv spec 1.12). Registers are lo/hi Int32 pairs; instructions are decoded
+ * An RV64IMAC hart with Zicsr, Zifencei, the M, S and U privilege modes (priv spec
+ * 1.12) and the H extension (HS, VS, VU; two-stage translation by the translator). Registers are lo/hi Int32 pairs; instructions are decoded
  * once per physical page and cached until a store or FENCE.I touches that page.
  */
 export class RiscvHart implements Hart {
