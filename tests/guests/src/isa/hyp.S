@@ -28,6 +28,8 @@
  *         ld's transform), hstatus.SPV = SPVP = GVA = 1; HS returns to the guest by SRET.
  *         HS records into the same registers (scause s11, stval s10, htval s9, htinst s5,
  *         hstatus s6) and leaves through ECALL to M (cause 9).
+ *   20-21 VU-mode (MPP = U, MPV = 1), running from a VS-stage U page: a load from an
+ *         S page is a VS-stage page fault (13) with MPP = U, MPV = 1; ECALL is cause 8
  */
 #include "riscv_test.h"
 #include "test_macros.h"
@@ -89,6 +91,32 @@ test_##n: \
   li t0, 1; \
   slli t0, t0, MPV_BIT; \
   csrc mstatus, t0; \
+  mret; \
+1:
+
+/* Enter `label` in VU-mode from M-mode, through the U alias of the code at VA_U_OFF. */
+#define VA_U_OFF 0x140000000
+#define GUEST_VU(n, label, arg) \
+test_##n: \
+  li TESTNUM, n; \
+  li s8, 0; \
+  li s11, 0; \
+  li s10, 0; \
+  li s9, 0; \
+  li s5, 0; \
+  li a1, arg; \
+  la s4, 1f; \
+  la t0, label; \
+  li t1, GPA_OFF; \
+  sub t0, t0, t1; \
+  li t1, VA_U_OFF; \
+  add t0, t0, t1; \
+  csrw mepc, t0; \
+  li t0, 3 << 11; \
+  csrc mstatus, t0; \
+  li t0, 1; \
+  slli t0, t0, MPV_BIT; \
+  csrs mstatus, t0; \
   mret; \
 1:
 
@@ -161,6 +189,8 @@ TEST_CASE(3, x14, 0x444, csrw mideleg, zero; csrr x14, mideleg; andi x14, x14, 0
   SET_PTE(vs_root, 3, 0x01)
   li t0, 0x40000000
   SET_PTE(vs_root, 4, 0xcf)
+  li t0, 0 /* root[5]: VA 0x140000000 -> GPA 0, a U (VU-mode) alias of the code */
+  SET_PTE(vs_root, 5, 0xdf)
 
   la t0, g_root
   srli t0, t0, 12
@@ -339,6 +369,19 @@ GUEST_HS(19, g_load, 0x40200000)
 3:
   csrw medeleg, zero
 
+GUEST_VU(20, g_load, 0x10)
+  CHECK(s8, 2)
+  CHECK(s11, 13)
+  CHECK(s10, 0x10)
+  CHECK_BIT(s6, MPV_BIT)
+  srli x7, s6, 11
+  andi x7, x7, 3
+  bnez x7, fail /* MPP = U */
+
+GUEST_VU(21, g_ecall, 0)
+  CHECK(s8, 1)
+  CHECK(s11, 8)
+
   TEST_PASSFAIL
 
 /* M-mode trap handler: records the first trap of a test; ECALL from VS-mode (10)
@@ -357,6 +400,8 @@ m_trap:
   li t5, 10
   beq t6, t5, 3f
   li t5, 9 /* ECALL from the HS-mode runner: back to M too */
+  beq t6, t5, 3f
+  li t5, 8 /* ECALL from VU-mode */
   beq t6, t5, 3f
   bnez s7, 2f
   csrr t6, mepc
