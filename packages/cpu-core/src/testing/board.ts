@@ -5,9 +5,6 @@ import {
   BUS_FAULT,
   type GuestPhysAddr,
   type PhysicalBus,
-  type Privilege,
-  TRANSLATE_ACCESS_FAULT,
-  type Translator,
 } from '@hvkit/interfaces';
 import { type HartOptions, RiscvHart } from '../hart.js';
 import { IdentityTranslator } from '../warmup.js';
