@@ -54,7 +54,7 @@ build() { # build NAME extra-flags... -- sources...
     "$CC" "${CFLAGS[@]}" "${flags[@]}" -c -o "$WORK/$obj" "$src"
     objs+=("$obj")
   done
-  (cd "$WORK" && "$CC" "${CFLAGS[@]}" -T "$HERE/link.ld" -o "$OUT/$name.elf" "${objs[@]}")
+  (cd "$WORK" && "$CC" "${CFLAGS[@]}" -T "$HERE/${LDS:-link.ld}" -o "$OUT/$name.elf" "${objs[@]}")
   echo "built $name.elf"
 }
 
@@ -64,6 +64,14 @@ BENCHES=(sieve crc32 sort matmul interp strsearch)
 for b in "${BENCHES[@]}"; do
   build "$b" -DSCALE_DIV=1 -- crt0.S lib.c "$b.c"
   build "$b-quick" -DSCALE_DIV=10 -- crt0.S lib.c "$b.c"
+done
+
+# S-mode builds of some of them (entered under SBI at 0x80200000): the type-1 vs
+# type-2 rows of `pnpm bench` run the same image under both hypervisors.
+SMODE_BENCHES=(crc32 sort)
+for b in "${SMODE_BENCHES[@]}"; do
+  LDS=link-s.ld build "$b-s" -DSMODE -DSCALE_DIV=1 -- crt0-s.S lib.c "$b.c"
+  LDS=link-s.ld build "$b-s-quick" -DSMODE -DSCALE_DIV=10 -- crt0-s.S lib.c "$b.c"
 done
 
 # Record the toolchain: byte identity is only expected with the same versions.

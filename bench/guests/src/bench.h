@@ -10,6 +10,10 @@
  * bench_fail(code), which prints "bench: FAIL name=... code=N" and exits with
  * the finisher code N.
  *
+ * With -DSMODE (the NAME-s images, crt0-s.S, link-s.ld) the same program runs in
+ * S-mode under SBI: rdtime and rdinstret instead of mtime and minstret, SBI SRST
+ * instead of the finisher; the UART is the same.
+ *
  * SCALE_DIV (a -D flag) divides each benchmark's repeat count: 1 for the full
  * images, 10 for the -quick images. SCALED(n) is n / SCALE_DIV, at least 1.
  */
@@ -42,7 +46,11 @@ struct bench_timer {
 u64 read_mtime(void);
 static inline u64 read_minstret(void) {
   u64 v;
+#ifdef SMODE
+  __asm__ volatile("rdinstret %0" : "=r"(v)::"memory"); /* instret: needs [mh]counteren.IR */
+#else
   __asm__ volatile("csrr %0, minstret" : "=r"(v)::"memory");
+#endif
   return v;
 }
 void bench_begin(struct bench_timer *t);
