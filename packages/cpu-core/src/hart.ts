@@ -13,6 +13,8 @@ import { disassemble } from './decode/disasm.js';
 import { ENCODINGS } from './decode/table.js';
 import { CANONICAL_NAN_32, SoftFloat } from './fpu/index.js';
 import { divrem, divrem32, fromBig, mul64, mulh, mulhsu, mulhu, r, toBig, toNum } from './int64.js';
+import type { CompiledPage, PageSource } from './jit/compile.js';
+import { type JitRam, JitTier, jitDefault } from './jit/tier.js';
 import { warmUp } from './warmup.js';
 
 /** What a hart needs from the board. */
@@ -36,6 +38,12 @@ export interface HartOptions {
    * the hart then continues there instead of entering M-mode.
    */
   readonly machineTrapHook?: (hart: RiscvHart, cause: number) => boolean;
+  /**
+   * The compiling tier (hot pages to WebAssembly). Default on, off with HVKIT_JIT=0 in
+   * the environment; it also needs RAM that is a wasm memory with room for hart state,
+   * and stays off while tracing.
+   */
+  readonly jit?: boolean;
 }
 
 /** mip/mie bit numbers of the standard interrupts (priv spec, "Machine Interrupt Registers"). */
@@ -61,7 +69,7 @@ export const CAUSE = {
 
 // Execution op ids. The switch in `run` is on these literals (esbuild inlines enum
 // members used in the same file), so V8 builds a jump table.
-enum Op {
+export enum Op {
   UNDECODED = 0,
   ILLEGAL,
   CROSS_PAGE,
@@ -323,8 +331,8 @@ const enum Fault {
 export class RiscvHart implements Hart {
   readonly hartId: number;
   /** Integer registers, low and high 32 bits; index 32 absorbs writes to x0. */
-  readonly xl = new Int32Array(33);
-  readonly xh = new Int32Array(33);
+  readonly xl: Int32Array;
+  readonly xh: Int32Array;
   /** FP registers as raw 64-bit patterns (NaN-boxed singles), for the F/D extension. */
   readonly fl = new Int32Array(32);
   readonly fh = new Int32Array(32);
@@ -373,6 +381,17 @@ export class RiscvHart implements Hart {
   }
   private fetchPage: Int32Array | undefined;
   private fetchPBase = 0;
+  /** The compiling tier (undefined when off) and the compiled code of the fetch page. */
+  private readonly jit: JitTier | undefined;
+  private fetchJit: CompiledPage | undefined;
+  private readonly jitSrc: { page: Int32Array } & PageSource = {
+    page: new Int32Array(0),
+    decode: (off: number) => {
+      const p = this.jitSrc.page;
+      const w = p[off]!;
+      return w !== 0 ? w : this.decodeSlot(p, off);
+    },
+  };
 
   // CSR state.
   private mstatus = 0;
@@ -429,6 +448,11 @@ export class RiscvHart implements Hart {
     this.ram = new DataView(ram.bytes.buffer, ram.bytes.byteOffset, ram.size);
     this.decoded = new Array(Math.ceil(ram.size / PAGE_SIZE)).fill(undefined);
     this.decodedGen = new Int32Array(this.decoded.length);
+    const jitOn = (options.jit ?? jitDefault()) && options.trace === undefined;
+    this.jit = jitOn ? JitTier.create(ram as JitRam, this.decoded.length) : undefined;
+    // With the tier on, the registers live in the RAM's wasm memory where compiled code reads them.
+    this.xl = this.jit?.xl ?? new Int32Array(33);
+    this.xh = this.jit?.xh ?? new Int32Array(33);
     this.reset();
     warmUp((bus, translator) => new RiscvHart({ hartId: 0, bus, translator }));
   }
@@ -554,6 +578,9 @@ export class RiscvHart implements Hart {
     // (translationChanged, FENCE.I, prepareSlow) raises intrCheck, which reloads them.
     let page = this.fetchPage;
     let fbase = this.fetchVBase;
+    if (this.jit !== undefined) this.jitTick();
+    let jit = this.fetchJit;
+    const jitPc = this.jit?.pcOut;
     let n = 0;
     while (n < budget) {
       if (this.intrCheck) {
@@ -566,6 +593,7 @@ export class RiscvHart implements Hart {
         this.takeInterrupt();
         page = this.fetchPage;
         fbase = this.fetchVBase;
+        jit = this.fetchJit;
       }
       // Fetch through the per-page decoded cache (fbase is NaN when nothing is cached).
       const pc = pcCell[0]!;
@@ -573,6 +601,7 @@ export class RiscvHart implements Hart {
       if (!(voff >= 0 && voff < PAGE_SIZE)) {
         page = this.refillFetch(pc);
         fbase = this.fetchVBase;
+        jit = this.fetchJit;
         if (page === undefined) {
           // The fetch faulted and the trap was taken.
           this.fault = Fault.None;
@@ -582,6 +611,16 @@ export class RiscvHart implements Hart {
         voff = pc - fbase;
       }
       const slot = voff & ~1;
+      if (jit !== undefined && jit.entry[slot >> 1] === 1) {
+        // Compiled code: runs until it leaves the page, meets what it does not compile or the budget.
+        const k = jit.run(fbase, slot, budget - n);
+        if (k > 0) {
+          n += k;
+          instret[0] = instret[0]! + k;
+          pcCell[0] = jitPc![0]!;
+          continue;
+        }
+      }
       let w = page![slot]!;
       if (w === 0) w = this.decodeSlot(page!, slot);
       const imm = page![slot + 1]!;
@@ -1157,6 +1196,7 @@ export class RiscvHart implements Hart {
         // Cache the page: a later load on it skips translation until the next fence or mode change.
         this.ldTag[i] = vbase;
         this.ldDelta[i] = off - va;
+        if (this.jit !== undefined) this.jit.fillLd(i, vbase, off - pgoff);
       }
     }
     if (off >= 0 && off + size <= this.ramSize) {
@@ -1245,6 +1285,10 @@ export class RiscvHart implements Hart {
       if (off >= 0 && off < this.ramSize && this.tr.lastPageUniform?.() === true) {
         this.stTag[i] = vbase;
         this.stDelta[i] = off - va;
+        // Compiled stores never reach a page holding decoded code (they exit to here instead).
+        if (this.jit !== undefined && this.decoded[off >>> 12] === undefined) {
+          this.jit.fillSt(i, vbase, off - pgoff);
+        }
       }
     }
     if (off >= 0 && off + size <= this.ramSize) {
@@ -1631,6 +1675,7 @@ export class RiscvHart implements Hart {
   /** Finds the decoded page for `pc`, or executes one instruction on the slow path. */
   private refillFetch(pc: number): Int32Array | undefined {
     this.fetchPage = undefined;
+    this.fetchJit = undefined;
     this.fetchVBase = Number.NaN;
     const pa = this.translate(pc, AccessType.Fetch);
     if (pa < 0) return undefined;
@@ -1641,13 +1686,23 @@ export class RiscvHart implements Hart {
       if (page === undefined) {
         page = new Int32Array(PAGE_SIZE);
         this.decoded[idx] = page;
+        if (this.jit !== undefined) {
+          // The page now holds code: refill both store caches so compiled stores skip it.
+          this.jit.clearStores();
+          this.stTag.fill(Number.NaN);
+        }
       } else if (this.decodedGen[idx] !== this.codeGen) {
         page.fill(0); // decoded before the last FENCE.I: memory may have changed under it
+        this.jit?.drop(idx);
       }
       this.decodedGen[idx] = this.codeGen;
       this.fetchPage = page;
       this.fetchVBase = pc - (off % PAGE_SIZE);
       this.fetchPBase = this.ramBase + idx * PAGE_SIZE;
+      if (this.jit !== undefined) {
+        this.jitSrc.page = page;
+        this.fetchJit = this.jit.enter(idx, off % PAGE_SIZE, this.jitSrc);
+      }
       return page;
     }
     return this.prepareSlow(pc) ? this.slowPage : undefined;
@@ -1704,6 +1759,7 @@ export class RiscvHart implements Hart {
     page[0] = this.pack(inst);
     page[1] = this.packedImm;
     this.fetchPage = page;
+    this.fetchJit = undefined;
     this.fetchVBase = pc;
     this.fetchPBase = Number.NaN;
     this.intrCheck = true;
@@ -1727,6 +1783,19 @@ export class RiscvHart implements Hart {
   private invalidateCode(pageIdx: number): void {
     const page = this.decoded[pageIdx];
     if (page !== undefined) page.fill(0);
+    if (this.jit?.drop(pageIdx) === true && this.fetchPage === page) {
+      this.fetchJit = undefined;
+      this.intrCheck = true; // makes run() reload its fetch locals
+    }
+  }
+
+  /** Start of a slice: counts the current page as hot (a loop that never leaves its page compiles too). */
+  private jitTick(): void {
+    const page = this.fetchPage;
+    const voff = this.pc - this.fetchVBase;
+    if (page === undefined || page === this.slowPage || !(voff >= 0 && voff < PAGE_SIZE)) return;
+    this.jitSrc.page = page;
+    this.fetchJit = this.jit!.tick((this.fetchPBase - this.ramBase) / PAGE_SIZE, voff & ~1, this.jitSrc);
   }
 
   /**
@@ -1737,6 +1806,7 @@ export class RiscvHart implements Hart {
   private invalidateAllCode(): void {
     this.codeGen = (this.codeGen + 1) | 0;
     this.fetchPage = undefined;
+    this.fetchJit = undefined;
     this.fetchVBase = Number.NaN;
     this.intrCheck = true;
   }
@@ -1744,10 +1814,12 @@ export class RiscvHart implements Hart {
   /** Forgets the cached fetch translation (satp, privilege, PMP or fence changed). */
   private translationChanged(): void {
     this.fetchPage = undefined;
+    this.fetchJit = undefined;
     this.fetchVBase = Number.NaN;
     this.intrCheck = true; // makes run() reload its fetch locals
     this.ldTag.fill(Number.NaN);
     this.stTag.fill(Number.NaN);
+    this.jit?.clearTlbs();
   }
 
   /** Drops every cached translation (a remote SFENCE.VMA or FENCE.I from SBI, or a PMP change by the board). */
