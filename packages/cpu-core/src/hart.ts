@@ -457,6 +457,12 @@ export class RiscvHart implements Hart {
     warmUp((bus, translator) => new RiscvHart({ hartId: 0, bus, translator }));
   }
 
+  /** The compiling tier's counters (pages compiled, host ms spent compiling), or undefined when it is off. */
+  get jitStats(): { readonly compiles: number; readonly compileMs: number } | undefined {
+    const j = this.jit;
+    return j === undefined ? undefined : { compiles: j.compiles, compileMs: j.compileMs };
+  }
+
   /** Instructions retired (minstret). */
   get instret(): number {
     return this.instretCount;

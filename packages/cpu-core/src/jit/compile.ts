@@ -38,6 +38,8 @@ export interface CompiledPage {
   readonly entry: Uint8Array;
   /** Instructions compiled (for stats and tests). */
   readonly size: number;
+  /** (offset, length) of every compiled instruction: the bytes the code depends on. */
+  readonly spans: Int32Array;
 }
 
 export interface PageSource {
@@ -229,8 +231,9 @@ function discover(src: PageSource, roots: Iterable<number>): { insts: Map<number
       }
       if (kind === Kind.Jal || kind === Kind.Jalr) {
         if (kind === Kind.Jal) lead(o + imm);
-        // A call returns to the next instruction; for a plain jump that is harmless extra code.
-        lead(o + len);
+        // A call (rd != x0) returns to the next instruction; after a plain jump or a return
+        // the next bytes may be anything: leave them until they are seen entered.
+        if (((w >>> F_RD) & 63) !== 32) lead(o + len);
         break;
       }
       if (kind === Kind.ExitResume) {
@@ -705,5 +708,11 @@ export function compilePage(
   const exports = instantiate(bytes, { env: { mem: memory } });
   const entry = new Uint8Array(PAGE / 2);
   for (const o of leaders) entry[o / 2] = 1;
-  return { run: exports.run as PageFn, entry, size: count };
+  const spans = new Int32Array(insts.size * 2);
+  let s = 0;
+  for (const i of insts.values()) {
+    spans[s++] = i.off;
+    spans[s++] = i.len;
+  }
+  return { run: exports.run as PageFn, entry, size: count, spans };
 }

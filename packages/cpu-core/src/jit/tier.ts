@@ -7,19 +7,20 @@
  * that never leaves its page). Entries seen later that the function lacks are added
  * as roots and the page is recompiled (a bounded number of times).
  */
-import { type CompiledPage, compilePage, JTLB_SIZE, LAYOUT, type PageSource } from './compile.js';
+import { type CompiledPage, compilePage, JTLB_SIZE, LAYOUT, PAGE, type PageSource } from './compile.js';
 import type { WasmMemoryLike } from './wasm.js';
 
 /** What the tier needs from RAM (the devices package's `Ram` provides both). */
 export interface JitRam {
+  readonly bytes: Uint8Array;
   readonly memory?: WasmMemoryLike;
   reserveScratch?(bytes: number): number | undefined;
 }
 
-const ENTER_HOT = 16;
-const TICK_HOT = 2;
-const MISS_RECOMPILE = 8;
-const MAX_RECOMPILES = 6;
+const ENTER_HOT = Number((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.HVKIT_JIT_HOT ?? 1024);
+const TICK_HOT = Number((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.HVKIT_JIT_TICK ?? 2);
+const MISS_RECOMPILE = 32;
+const MAX_RECOMPILES = 3;
 const MAX_ROOTS = 128;
 
 /** Default of `HartOptions.jit`: on, unless the environment says HVKIT_JIT=0 (for A/B runs). */
@@ -37,17 +38,28 @@ export class JitTier {
   private readonly ld: Int32Array;
   private readonly st: Int32Array;
   private readonly fns: (CompiledPage | undefined)[];
-  private readonly heat: Uint16Array;
+  private readonly heat: Uint32Array;
+  private readonly ticks: Uint8Array;
   private readonly misses: Uint8Array;
   private readonly recompiles: Uint8Array;
   private readonly roots: (Set<number> | undefined)[];
+  /**
+   * Compiled pages whose decoded page was invalidated (a store into the page, a FENCE.I):
+   * kept with a copy of their bytes and revived at the next entry if the instructions
+   * they compiled are unchanged (Linux stores next to code and fences often).
+   */
+  private readonly stale: Uint8Array;
+  private readonly snapshots: (Uint8Array | undefined)[];
   /** Pages compiled so far (including recompiles). */
   compiles = 0;
+  /** Host time spent compiling, in ms. */
+  compileMs = 0;
 
   private constructor(
     private readonly memory: WasmMemoryLike,
     private readonly state: number,
     pages: number,
+    private readonly ram: Uint8Array,
   ) {
     const buf = memory.buffer;
     this.xl = new Int32Array(buf, state + LAYOUT.xl, 33);
@@ -56,10 +68,13 @@ export class JitTier {
     this.ld = new Int32Array(buf, state + LAYOUT.ldTlb, JTLB_SIZE * 4);
     this.st = new Int32Array(buf, state + LAYOUT.stTlb, JTLB_SIZE * 4);
     this.fns = new Array(pages).fill(undefined);
-    this.heat = new Uint16Array(pages);
+    this.heat = new Uint32Array(pages);
+    this.ticks = new Uint8Array(pages);
     this.misses = new Uint8Array(pages);
     this.recompiles = new Uint8Array(pages);
     this.roots = new Array(pages).fill(undefined);
+    this.stale = new Uint8Array(pages);
+    this.snapshots = new Array(pages).fill(undefined);
     this.clearTlbs();
   }
 
@@ -68,7 +83,7 @@ export class JitTier {
     if (ram.memory === undefined || ram.reserveScratch === undefined) return undefined;
     const state = ram.reserveScratch(LAYOUT.size);
     if (state === undefined) return undefined;
-    return new JitTier(ram.memory, state, pages);
+    return new JitTier(ram.memory, state, pages, ram.bytes);
   }
 
   /** Caches a uniform RAM page for compiled loads: tag = virtual page base, delta = RAM offset - va. */
@@ -91,31 +106,58 @@ export class JitTier {
     this.st.fill(-1);
   }
 
-  /** Drops the compiled code of RAM page `idx` (its bytes changed or a FENCE.I made it stale). */
+  /** Marks the compiled code of RAM page `idx` stale (its bytes may have changed); true if it was live. */
   drop(idx: number): boolean {
-    const had = this.fns[idx] !== undefined;
-    this.fns[idx] = undefined;
-    this.heat[idx] = 0;
-    this.misses[idx] = 0;
-    this.recompiles[idx] = 0;
-    this.roots[idx] = undefined;
-    return had;
+    if (this.fns[idx] === undefined || this.stale[idx] === 1) return false;
+    this.stale[idx] = 1;
+    return true;
   }
 
-  /** Compiled code of page `idx`, if any. */
+  /** Live compiled code of page `idx`, if any. */
   get(idx: number): CompiledPage | undefined {
-    return this.fns[idx];
+    return this.stale[idx] === 1 ? undefined : this.fns[idx];
+  }
+
+  /** Revives stale code whose instruction bytes are unchanged, or forgets it. */
+  private revalidate(idx: number): CompiledPage | undefined {
+    const fn = this.fns[idx]!;
+    const snap = this.snapshots[idx]!;
+    const ram = this.ram;
+    const base = idx * PAGE;
+    const spans = fn.spans;
+    for (let s = 0; s < spans.length; s += 2) {
+      const o = spans[s]!;
+      const end = o + spans[s + 1]!;
+      for (let b = o; b < end; b++) {
+        if (ram[base + b] !== snap[b]) {
+          if (DEBUG) console.error('jit: code changed');
+          this.fns[idx] = undefined;
+          this.snapshots[idx] = undefined;
+          this.stale[idx] = 0;
+          this.heat[idx] = 0;
+          this.ticks[idx] = 0;
+          this.misses[idx] = 0;
+          this.recompiles[idx] = 0;
+          this.roots[idx] = undefined;
+          return undefined;
+        }
+      }
+    }
+    this.stale[idx] = 0;
+    return fn;
   }
 
   /** The hart entered page `idx` at `off` from elsewhere; returns the (maybe new) compiled code. */
   enter(idx: number, off: number, src: PageSource): CompiledPage | undefined {
-    const fn = this.fns[idx];
+    let fn = this.fns[idx];
+    if (fn !== undefined && this.stale[idx] === 1) fn = this.revalidate(idx);
     if (fn !== undefined) {
       if (fn.entry[off >> 1] === 1 || this.recompiles[idx]! >= MAX_RECOMPILES) return fn;
       this.addRoot(idx, off);
       if (++this.misses[idx]! < MISS_RECOMPILE) return fn;
       this.misses[idx] = 0;
       this.recompiles[idx]!++;
+      if (DEBUG) console.error('jit: recompile (new entries)');
       return this.compile(idx, src);
     }
     this.addRoot(idx, off);
@@ -125,11 +167,9 @@ export class JitTier {
 
   /** Start of a run() slice with the hart in page `idx` at `off`. */
   tick(idx: number, off: number, src: PageSource): CompiledPage | undefined {
-    const fn = this.fns[idx];
-    if (fn !== undefined) return this.enter(idx, off, src);
+    if (this.fns[idx] !== undefined) return this.enter(idx, off, src);
     this.addRoot(idx, off);
-    this.heat[idx] = Math.min(this.heat[idx]! + Math.ceil(ENTER_HOT / TICK_HOT), 0xffff);
-    if (this.heat[idx]! < ENTER_HOT) return undefined;
+    if (++this.ticks[idx]! < TICK_HOT) return undefined;
     return this.compile(idx, src);
   }
 
@@ -145,14 +185,22 @@ export class JitTier {
   private compile(idx: number, src: PageSource): CompiledPage | undefined {
     const roots = this.roots[idx] ?? new Set<number>();
     const shared = typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer;
+    const t0 = performance.now();
     const fn = compilePage(src, roots, this.memory, shared, this.state);
     this.compiles++;
+    this.compileMs += performance.now() - t0;
+    if (DEBUG) console.error(`jit: page ${idx} ${fn.size} insts ${(performance.now() - t0).toFixed(2)} ms`);
     this.fns[idx] = fn;
+    this.stale[idx] = 0;
+    this.snapshots[idx] = this.ram.slice(idx * PAGE, idx * PAGE + PAGE);
     return fn;
   }
 }
 
 const TWO32 = 4294967296;
+const DEBUG =
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.HVKIT_JIT_DEBUG ===
+  '1';
 
 function fill(t: Int32Array, i: number, vbase: number, off: number): void {
   t[i * 4] = vbase | 0;

@@ -314,5 +314,14 @@ export function instantiate(
   bytes: Uint8Array,
   imports: Record<string, Record<string, unknown>>,
 ): Record<string, unknown> {
-  return new wasmApi.Instance(new wasmApi.Module(bytes), imports).exports;
+  const t0 = performance.now();
+  const m = new wasmApi.Module(bytes);
+  const t1 = performance.now();
+  const e = new wasmApi.Instance(m, imports).exports;
+  timing.module += t1 - t0;
+  timing.instance += performance.now() - t1;
+  timing.bytes += bytes.length;
+  return e;
 }
+
+export const timing = { module: 0, instance: 0, bytes: 0 };
