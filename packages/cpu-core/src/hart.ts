@@ -14,7 +14,7 @@ import { ENCODINGS } from './decode/table.js';
 import { CANONICAL_NAN_32, SoftFloat } from './fpu/index.js';
 import { divrem, divrem32, fromBig, mul64, mulh, mulhsu, mulhu, r, toBig, toNum } from './int64.js';
 import type { CompiledPage, PageSource } from './jit/compile.js';
-import { type JitRam, JitTier, jitDefault } from './jit/tier.js';
+import { type JitHotness, type JitRam, JitTier, jitDefault } from './jit/tier.js';
 import { warmUp } from './warmup.js';
 
 /** What a hart needs from the board. */
@@ -41,9 +41,9 @@ export interface HartOptions {
   /**
    * The compiling tier (hot pages to WebAssembly). Default on, off with HVKIT_JIT=0 in
    * the environment; it also needs RAM that is a wasm memory with room for hart state,
-   * and stays off while tracing.
+   * and stays off while tracing. An object turns it on with other hotness thresholds.
    */
-  readonly jit?: boolean;
+  readonly jit?: boolean | JitHotness;
 }
 
 /** mip/mie bit numbers of the standard interrupts (priv spec, "Machine Interrupt Registers"). */
@@ -448,8 +448,11 @@ export class RiscvHart implements Hart {
     this.ram = new DataView(ram.bytes.buffer, ram.bytes.byteOffset, ram.size);
     this.decoded = new Array(Math.ceil(ram.size / PAGE_SIZE)).fill(undefined);
     this.decodedGen = new Int32Array(this.decoded.length);
-    const jitOn = (options.jit ?? jitDefault()) && options.trace === undefined;
-    this.jit = jitOn ? JitTier.create(ram as JitRam, this.decoded.length) : undefined;
+    const jitOpt = options.jit ?? jitDefault();
+    this.jit =
+      jitOpt !== false && options.trace === undefined
+        ? JitTier.create(ram as JitRam, this.decoded.length, jitOpt === true ? {} : jitOpt)
+        : undefined;
     // With the tier on, the registers live in the RAM's wasm memory where compiled code reads them.
     this.xl = this.jit?.xl ?? new Int32Array(33);
     this.xh = this.jit?.xh ?? new Int32Array(33);

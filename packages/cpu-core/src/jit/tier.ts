@@ -17,8 +17,13 @@ export interface JitRam {
   reserveScratch?(bytes: number): number | undefined;
 }
 
-const ENTER_HOT = Number((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.HVKIT_JIT_HOT ?? 1024);
-const TICK_HOT = Number((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.HVKIT_JIT_TICK ?? 2);
+/** When a page is compiled (tests use 1 and 1 to compile everything on first sight). */
+export interface JitHotness {
+  /** Entries into the page from elsewhere; default 1024. */
+  readonly enterHot?: number;
+  /** run() slices that start inside the page; default 2. */
+  readonly tickHot?: number;
+}
 const MISS_RECOMPILE = 32;
 const MAX_RECOMPILES = 3;
 const MAX_ROOTS = 128;
@@ -50,6 +55,8 @@ export class JitTier {
    */
   private readonly stale: Uint8Array;
   private readonly snapshots: (Uint8Array | undefined)[];
+  private readonly enterHot: number;
+  private readonly tickHot: number;
   /** Pages compiled so far (including recompiles). */
   compiles = 0;
   /** Host time spent compiling, in ms. */
@@ -60,7 +67,10 @@ export class JitTier {
     private readonly state: number,
     pages: number,
     private readonly ram: Uint8Array,
+    hot: JitHotness,
   ) {
+    this.enterHot = hot.enterHot ?? 1024;
+    this.tickHot = hot.tickHot ?? 2;
     const buf = memory.buffer;
     this.xl = new Int32Array(buf, state + LAYOUT.xl, 33);
     this.xh = new Int32Array(buf, state + LAYOUT.xh, 33);
@@ -79,11 +89,11 @@ export class JitTier {
   }
 
   /** A tier over `ram`, or undefined when the RAM is not a wasm memory with room for hart state. */
-  static create(ram: JitRam, pages: number): JitTier | undefined {
+  static create(ram: JitRam, pages: number, hot: JitHotness = {}): JitTier | undefined {
     if (ram.memory === undefined || ram.reserveScratch === undefined) return undefined;
     const state = ram.reserveScratch(LAYOUT.size);
     if (state === undefined) return undefined;
-    return new JitTier(ram.memory, state, pages, ram.bytes);
+    return new JitTier(ram.memory, state, pages, ram.bytes, hot);
   }
 
   /** Caches a uniform RAM page for compiled loads: tag = virtual page base, delta = RAM offset - va. */
@@ -161,7 +171,7 @@ export class JitTier {
       return this.compile(idx, src);
     }
     this.addRoot(idx, off);
-    if (++this.heat[idx]! < ENTER_HOT) return undefined;
+    if (++this.heat[idx]! < this.enterHot) return undefined;
     return this.compile(idx, src);
   }
 
@@ -169,7 +179,7 @@ export class JitTier {
   tick(idx: number, off: number, src: PageSource): CompiledPage | undefined {
     if (this.fns[idx] !== undefined) return this.enter(idx, off, src);
     this.addRoot(idx, off);
-    if (++this.ticks[idx]! < TICK_HOT) return undefined;
+    if (++this.ticks[idx]! < this.tickHot) return undefined;
     return this.compile(idx, src);
   }
 
