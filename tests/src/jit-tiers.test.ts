@@ -40,22 +40,26 @@ describe('compiling tier vs interpreter', () => {
   it('finds the guests', () => {
     expect(guests.length).toBeGreaterThanOrEqual(20);
   });
-  it.each(guests)('%s: same status, output and instret with the JIT on and off', async (name, path) => {
-    const input = INPUT[name] ?? '';
-    const off = await runGuest(path, input, false);
-    const on = await runGuest(path, input, true);
-    expect(on.outcome).toEqual(off.outcome);
-    expect(on.output).toBe(off.output);
-    expect(on.instret).toBe(off.instret);
-    // Compiling every page on first entry puts all of each guest's code through the compiler.
-    const eager = await runGuest(path, input, { enterHot: 1, tickHot: 1 });
-    expect(eager.outcome).toEqual(off.outcome);
-    expect(eager.output).toBe(off.output);
-    expect(eager.instret).toBe(off.instret);
-    expect(eager.jit!.compiles).toBeGreaterThan(0);
-    expect(off.outcome.kind).toBe('shutdown');
-    expect(off.jit).toBeUndefined();
-    // The benchmark loops are hot: they must really have run compiled.
-    if (name.startsWith('bench/')) expect(on.jit!.compiles).toBeGreaterThan(0);
-  }, 180_000);
+  it.each(guests)(
+    '%s: same status, output and instret with the JIT on and off',
+    async (name, path) => {
+      const input = INPUT[name] ?? '';
+      const off = await runGuest(path, input, false);
+      const on = await runGuest(path, input, true);
+      expect(on.outcome).toEqual(off.outcome);
+      expect(on.output).toBe(off.output);
+      expect(on.instret).toBe(off.instret);
+      // Compiling every page on first entry puts all of each guest's code through the compiler.
+      const eager = await runGuest(path, input, { enterHot: 1, tickHot: 1 });
+      expect(eager.outcome).toEqual(off.outcome);
+      expect(eager.output).toBe(off.output);
+      expect(eager.instret).toBe(off.instret);
+      expect(eager.jit!.compiles).toBeGreaterThan(0);
+      expect(off.outcome.kind).toBe('shutdown');
+      expect(off.jit).toBeUndefined();
+      // The benchmark loops are hot: they must really have run compiled.
+      if (name.startsWith('bench/')) expect(on.jit!.compiles).toBeGreaterThan(0);
+    },
+    180_000,
+  );
 });

@@ -291,7 +291,10 @@ export function compilePage(
     if (!used[r]) continue;
     c.i32(0).mem(O.i64_load32_u, 2, xl + 4 * r);
     c.i32(0).mem(O.i64_load32_u, 2, xh + 4 * r);
-    c.i64(32).op(O.i64_shl).op(O.i64_or).set(L_REG0 + r);
+    c.i64(32)
+      .op(O.i64_shl)
+      .op(O.i64_or)
+      .set(L_REG0 + r);
   }
   c.get(P_OFF).set(L_NEXT);
 
@@ -325,7 +328,7 @@ export function compilePage(
   const reg = (r: number) => (r === 0 ? c.i64(0) : c.get(L_REG0 + r));
   const setRd = (rd: number) => (rd === 32 || rd === 0 ? c.op(O.drop) : c.set(L_REG0 + rd));
   const leaderIndex = new Map<number, number>();
-  leaders.forEach((o, j) => leaderIndex.set(o, j));
+  for (let j = 0; j < n; j++) leaderIndex.set(leaders[j]!, j);
   /** Control transfer to page offset `t` (after flushing the count). */
   const goTo = (t: number) => {
     const j = leaderIndex.get(t);
@@ -358,17 +361,32 @@ export function compilePage(
   const tlb = (i: Inst, size: number, tlbOff: number) => {
     reg(i.rs1).i64(i.imm).op(O.i64_add).set(L_T);
     // Entry index * 16.
-    c.get(L_T).i64(12).op(O.i64_shr_u).op(O.i32_wrap_i64).i32(JTLB_SIZE - 1).op(O.i32_and);
+    c.get(L_T)
+      .i64(12)
+      .op(O.i64_shr_u)
+      .op(O.i32_wrap_i64)
+      .i32(JTLB_SIZE - 1)
+      .op(O.i32_and);
     c.i32(4).op(O.i32_shl).set(L_A);
     // Misaligned addresses keep low bits and so never match a tag.
-    c.get(L_T).i64(-4096 | (size - 1)).op(O.i64_and);
-    c.get(L_A).mem(O.i64_load, 3, state + tlbOff).op(O.i64_ne).if_();
+    c.get(L_T)
+      .i64(-4096 | (size - 1))
+      .op(O.i64_and);
+    c.get(L_A)
+      .mem(O.i64_load, 3, state + tlbOff)
+      .op(O.i64_ne)
+      .if_();
     nest++;
     flush();
     exitAt(i.off);
     nest--;
     c.end();
-    c.get(L_T).op(O.i32_wrap_i64).get(L_A).mem(O.i32_load, 2, state + tlbOff + 8).op(O.i32_add).set(L_A);
+    c.get(L_T)
+      .op(O.i32_wrap_i64)
+      .get(L_A)
+      .mem(O.i32_load, 2, state + tlbOff + 8)
+      .op(O.i32_add)
+      .set(L_A);
   };
 
   const alu = (i: Inst, emit: () => void) => {
@@ -462,12 +480,16 @@ export function compilePage(
     if (rem) {
       // b == 0: remainder = a.
       c.get(L_T1);
-      c.get(L_T1).get(L_T3).op(signed ? O.i64_rem_s : O.i64_rem_u);
+      c.get(L_T1)
+        .get(L_T3)
+        .op(signed ? O.i64_rem_s : O.i64_rem_u);
       c.get(L_T2).op(O.i64_eqz).op(O.select);
     } else {
       // b == 0: quotient = all ones.
       c.i64(-1);
-      c.get(L_T1).get(L_T3).op(signed ? O.i64_div_s : O.i64_div_u);
+      c.get(L_T1)
+        .get(L_T3)
+        .op(signed ? O.i64_div_s : O.i64_div_u);
       c.get(L_T2).op(O.i64_eqz).op(O.select);
     }
     if (isW) c.op(O.i32_wrap_i64).op(O.i64_extend_i32_s);
@@ -687,10 +709,21 @@ export function compilePage(
   c.end(); // $exit
   for (let r = 1; r < 32; r++) {
     if (!written[r]) continue;
-    c.i32(0).get(L_REG0 + r).op(O.i32_wrap_i64).mem(O.i32_store, 2, xl + 4 * r);
-    c.i32(0).get(L_REG0 + r).i64(32).op(O.i64_shr_u).op(O.i32_wrap_i64).mem(O.i32_store, 2, xh + 4 * r);
+    c.i32(0)
+      .get(L_REG0 + r)
+      .op(O.i32_wrap_i64)
+      .mem(O.i32_store, 2, xl + 4 * r);
+    c.i32(0)
+      .get(L_REG0 + r)
+      .i64(32)
+      .op(O.i64_shr_u)
+      .op(O.i32_wrap_i64)
+      .mem(O.i32_store, 2, xh + 4 * r);
   }
-  c.i32(0).get(L_EXITPC).op(O.f64_convert_i64_s).mem(O.f64_store, 3, state + LAYOUT.pcOut);
+  c.i32(0)
+    .get(L_EXITPC)
+    .op(O.f64_convert_i64_s)
+    .mem(O.f64_store, 3, state + LAYOUT.pcOut);
   c.get(L_CNT);
 
   const bytes = encodeModule({

@@ -140,7 +140,6 @@ export class JitTier {
       const end = o + spans[s + 1]!;
       for (let b = o; b < end; b++) {
         if (ram[base + b] !== snap[b]) {
-          if (DEBUG) console.error('jit: code changed');
           this.fns[idx] = undefined;
           this.snapshots[idx] = undefined;
           this.stale[idx] = 0;
@@ -167,7 +166,6 @@ export class JitTier {
       if (++this.misses[idx]! < MISS_RECOMPILE) return fn;
       this.misses[idx] = 0;
       this.recompiles[idx]!++;
-      if (DEBUG) console.error('jit: recompile (new entries)');
       return this.compile(idx, src);
     }
     this.addRoot(idx, off);
@@ -194,12 +192,12 @@ export class JitTier {
 
   private compile(idx: number, src: PageSource): CompiledPage | undefined {
     const roots = this.roots[idx] ?? new Set<number>();
-    const shared = typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer;
+    const shared =
+      typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer;
     const t0 = performance.now();
     const fn = compilePage(src, roots, this.memory, shared, this.state);
     this.compiles++;
     this.compileMs += performance.now() - t0;
-    if (DEBUG) console.error(`jit: page ${idx} ${fn.size} insts ${(performance.now() - t0).toFixed(2)} ms`);
     this.fns[idx] = fn;
     this.stale[idx] = 0;
     this.snapshots[idx] = this.ram.slice(idx * PAGE, idx * PAGE + PAGE);
@@ -208,9 +206,6 @@ export class JitTier {
 }
 
 const TWO32 = 4294967296;
-const DEBUG =
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.HVKIT_JIT_DEBUG ===
-  '1';
 
 function fill(t: Int32Array, i: number, vbase: number, off: number): void {
   t[i * 4] = vbase | 0;

@@ -265,7 +265,7 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
     section(out, 2, imp);
   }
   const funcs = new Bytes().u32(spec.funcs.length);
-  spec.funcs.forEach((_, i) => funcs.u32(i));
+  for (let i = 0; i < spec.funcs.length; i++) funcs.u32(i);
   section(out, 3, funcs);
   const exported = spec.funcs.map((f, i) => [f.export, i] as const).filter(([n]) => n !== undefined);
   const exps = new Bytes().u32(exported.length);
@@ -314,14 +314,5 @@ export function instantiate(
   bytes: Uint8Array,
   imports: Record<string, Record<string, unknown>>,
 ): Record<string, unknown> {
-  const t0 = performance.now();
-  const m = new wasmApi.Module(bytes);
-  const t1 = performance.now();
-  const e = new wasmApi.Instance(m, imports).exports;
-  timing.module += t1 - t0;
-  timing.instance += performance.now() - t1;
-  timing.bytes += bytes.length;
-  return e;
+  return new wasmApi.Instance(new wasmApi.Module(bytes), imports).exports;
 }
-
-export const timing = { module: 0, instance: 0, bytes: 0 };
