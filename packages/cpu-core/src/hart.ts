@@ -590,6 +590,7 @@ export class RiscvHart implements Hart {
     if (this.jit !== undefined) this.jitTick();
     let jit = this.fetchJit;
     const jitPc = this.jit?.pcOut;
+    const jitMiss = this.jit?.miss;
     let n = 0;
     while (n < budget) {
       if (this.intrCheck) {
@@ -627,6 +628,7 @@ export class RiscvHart implements Hart {
           n += k;
           instret[0] = instret[0]! + k;
           pcCell[0] = jitPc![0]!;
+          if (jitMiss![0] !== 0) jit = this.jitMissed();
           continue;
         }
       }
@@ -1796,6 +1798,17 @@ export class RiscvHart implements Hart {
       this.fetchJit = undefined;
       this.intrCheck = true; // makes run() reload its fetch locals
     }
+  }
+
+  /** Compiled code jumped to an offset of its page it has no entry for: maybe recompile with it. */
+  private jitMissed(): CompiledPage | undefined {
+    const miss = this.jit!.miss;
+    const off = miss[0]! - 1;
+    miss[0] = 0;
+    const page = this.fetchPage!;
+    this.jitSrc.page = page;
+    this.fetchJit = this.jit!.missed((this.fetchPBase - this.ramBase) / PAGE_SIZE, off, this.jitSrc);
+    return this.fetchJit;
   }
 
   /** Start of a slice: counts the current page as hot (a loop that never leaves its page compiles too). */

@@ -24,6 +24,8 @@ export const LAYOUT = {
   xl: 0,
   xh: 256,
   pcOut: 512,
+  /** i32: 1 + the in-page offset a computed jump found no entry for (0: none), for the tier to add. */
+  miss: 520,
   /** Load TLB: per entry i64 tag (virtual page base), i32 delta (RAM offset - va, mod 2^32), pad. */
   ldTlb: 1024,
   stTlb: 2048,
@@ -704,6 +706,7 @@ export function compilePage(
   }
   // $D: the dispatch offset is not an entry; leave with pc there.
   c.end();
+  c.i32(0).get(L_NEXT).i32(1).op(O.i32_add).mem(O.i32_store, 2, state + LAYOUT.miss);
   c.get(L_VB).get(L_NEXT).op(O.i64_extend_i32_u).op(O.i64_add).set(L_EXITPC);
   c.end(); // loop
   c.end(); // $exit

@@ -5,7 +5,8 @@
  * Hotness: a page is compiled after it was entered ENTER_HOT times from another page,
  * or when it is still the current page at the start of TICK_HOT run() slices (a loop
  * that never leaves its page). Entries seen later that the function lacks are added
- * as roots and the page is recompiled (a bounded number of times).
+ * as roots (entries from other pages, and targets of computed jumps inside the page)
+ * and the page is recompiled, each time after twice as many misses.
  */
 import { type CompiledPage, compilePage, JTLB_SIZE, LAYOUT, PAGE, type PageSource } from './compile.js';
 import type { WasmMemoryLike } from './wasm.js';
@@ -24,8 +25,9 @@ export interface JitHotness {
   /** run() slices that start inside the page; default 2. */
   readonly tickHot?: number;
 }
-const MISS_RECOMPILE = 32;
-const MAX_RECOMPILES = 3;
+/** Misses before a recompile; doubles with each recompile of the page (bounded compile work). */
+const MISS_RECOMPILE = 16;
+const MAX_RECOMPILES = 12;
 const MAX_ROOTS = 128;
 
 /** Default of `HartOptions.jit`: on, unless the environment says HVKIT_JIT=0 (for A/B runs). */
@@ -39,13 +41,15 @@ export class JitTier {
   readonly xh: Int32Array;
   /** Where compiled code leaves the exit pc. */
   readonly pcOut: Float64Array;
+  /** Set by compiled code when a computed jump in the page hit no entry (see LAYOUT.miss). */
+  readonly miss: Int32Array;
   /** The JIT TLBs as i32 words: [tagLo, tagHi, delta, pad] per entry. */
   private readonly ld: Int32Array;
   private readonly st: Int32Array;
   private readonly fns: (CompiledPage | undefined)[];
   private readonly heat: Uint32Array;
   private readonly ticks: Uint8Array;
-  private readonly misses: Uint8Array;
+  private readonly misses: Uint32Array;
   private readonly recompiles: Uint8Array;
   private readonly roots: (Set<number> | undefined)[];
   /**
@@ -75,12 +79,13 @@ export class JitTier {
     this.xl = new Int32Array(buf, state + LAYOUT.xl, 33);
     this.xh = new Int32Array(buf, state + LAYOUT.xh, 33);
     this.pcOut = new Float64Array(buf, state + LAYOUT.pcOut, 1);
+    this.miss = new Int32Array(buf, state + LAYOUT.miss, 1);
     this.ld = new Int32Array(buf, state + LAYOUT.ldTlb, JTLB_SIZE * 4);
     this.st = new Int32Array(buf, state + LAYOUT.stTlb, JTLB_SIZE * 4);
     this.fns = new Array(pages).fill(undefined);
     this.heat = new Uint32Array(pages);
     this.ticks = new Uint8Array(pages);
-    this.misses = new Uint8Array(pages);
+    this.misses = new Uint32Array(pages);
     this.recompiles = new Uint8Array(pages);
     this.roots = new Array(pages).fill(undefined);
     this.stale = new Uint8Array(pages);
@@ -163,13 +168,24 @@ export class JitTier {
     if (fn !== undefined) {
       if (fn.entry[off >> 1] === 1 || this.recompiles[idx]! >= MAX_RECOMPILES) return fn;
       this.addRoot(idx, off);
-      if (++this.misses[idx]! < MISS_RECOMPILE) return fn;
+      if (++this.misses[idx]! < MISS_RECOMPILE << this.recompiles[idx]!) return fn;
       this.misses[idx] = 0;
       this.recompiles[idx]!++;
       return this.compile(idx, src);
     }
     this.addRoot(idx, off);
     if (++this.heat[idx]! < this.enterHot) return undefined;
+    return this.compile(idx, src);
+  }
+
+  /** Compiled code of page `idx` jumped (jalr) to `off` in the page, which was no entry. */
+  missed(idx: number, off: number, src: PageSource): CompiledPage | undefined {
+    const fn = this.fns[idx];
+    if (fn === undefined || this.stale[idx] === 1 || this.recompiles[idx]! >= MAX_RECOMPILES) return fn;
+    this.addRoot(idx, off);
+    if (++this.misses[idx]! < MISS_RECOMPILE << this.recompiles[idx]!) return fn;
+    this.misses[idx] = 0;
+    this.recompiles[idx]!++;
     return this.compile(idx, src);
   }
 

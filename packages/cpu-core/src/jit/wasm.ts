@@ -114,18 +114,26 @@ export class Bytes {
   length = 0;
 
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
+    if (this.length === this.buf.length) this.grow();
     this.buf[this.length++] = b;
     return this;
   }
 
   bytes(src: ArrayLike<number>): this {
+    if (src instanceof Uint8Array) {
+      while (this.length + src.length > this.buf.length) this.grow();
+      this.buf.set(src, this.length);
+      this.length += src.length;
+      return this;
+    }
     for (let i = 0; i < src.length; i++) this.byte(src[i]!);
     return this;
+  }
+
+  private grow(): void {
+    const next = new Uint8Array(this.buf.length * 2);
+    next.set(this.buf);
+    this.buf = next;
   }
 
   /** Unsigned LEB128 of a non-negative integer below 2^32. */
@@ -189,6 +197,8 @@ export class Code extends Bytes {
     return this.byte(O.i32_const).s32(v);
   }
   i64(v: bigint | number): this {
+    // A value that fits in 32 bits has the same signed LEB128 bytes as an i32: no BigInt needed.
+    if (typeof v === 'number' && v === (v | 0)) return this.byte(O.i64_const).s32(v);
     return this.byte(O.i64_const).s64(typeof v === 'bigint' ? v : BigInt(v));
   }
   get(l: number): this {
