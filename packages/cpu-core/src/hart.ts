@@ -451,7 +451,9 @@ export class RiscvHart implements Hart {
     const jitOpt = options.jit ?? jitDefault();
     this.jit =
       jitOpt !== false && options.trace === undefined
-        ? JitTier.create(ram as JitRam, this.decoded.length, jitOpt === true ? {} : jitOpt)
+        ? JitTier.create(ram as JitRam, this.decoded.length, jitOpt === true ? {} : jitOpt, (lo, hi, kind) =>
+            this.jitFill(lo, hi, kind),
+          )
         : undefined;
     // With the tier on, the registers live in the RAM's wasm memory where compiled code reads them.
     this.xl = this.jit?.xl ?? new Int32Array(33);
@@ -1798,6 +1800,35 @@ export class RiscvHart implements Hart {
       this.fetchJit = undefined;
       this.intrCheck = true; // makes run() reload its fetch locals
     }
+  }
+
+  /**
+   * JIT TLB miss from compiled code: translates as load/store would (without trapping)
+   * and fills both the hart's and the JIT's cache entry; 0 sends the access to the
+   * interpreter (misaligned, a fault, MMIO, a non-uniform page, a store into code).
+   */
+  private jitFill(lo: number, hi: number, kind: number): number {
+    const size = kind & 15;
+    const isStore = kind >= 16;
+    const va = hi * TWO32 + (lo >>> 0);
+    if ((va & (size - 1)) !== 0) return 0;
+    const pgoff = va & (PAGE_SIZE - 1);
+    const pa = this.tr.translate(va, isStore ? AccessType.Store : AccessType.Load, this.dataPriv());
+    if (pa < 0) return 0;
+    const off = pa - this.ramBase;
+    if (!(off >= 0 && off < this.ramSize) || this.tr.lastPageUniform?.() !== true) return 0;
+    const i = (va >>> 12) & (DTLB_SIZE - 1);
+    if (isStore) {
+      if (this.decoded[off >>> 12] !== undefined) return 0;
+      this.stTag[i] = va - pgoff;
+      this.stDelta[i] = off - va;
+      this.jit!.fillSt(i, va - pgoff, off - pgoff);
+    } else {
+      this.ldTag[i] = va - pgoff;
+      this.ldDelta[i] = off - va;
+      this.jit!.fillLd(i, va - pgoff, off - pgoff);
+    }
+    return 1;
   }
 
   /** Compiled code jumped to an offset of its page it has no entry for: maybe recompile with it. */

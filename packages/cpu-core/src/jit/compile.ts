@@ -34,6 +34,13 @@ export const LAYOUT = {
 
 export type PageFn = (vbase: number, off: number, budget: number) => number;
 
+/**
+ * The TLB-miss helper compiled code calls: (va low word, va high word, size | MISS_STORE)
+ * -> 1 when it filled the JIT TLB entry for that access, 0 to leave it to the interpreter.
+ */
+export type MissFn = (lo: number, hi: number, kind: number) => number;
+export const MISS_STORE = 16;
+
 export interface CompiledPage {
   readonly run: PageFn;
   /** 1 at each halfword index (offset / 2) the function can be entered at. */
@@ -255,6 +262,7 @@ export function compilePage(
   memory: unknown,
   shared: boolean,
   state: number,
+  miss: MissFn,
 ): CompiledPage {
   const { insts, leaders } = discover(src, roots);
   const n = leaders.length;
@@ -378,10 +386,18 @@ export function compilePage(
       .mem(O.i64_load, 3, state + tlbOff)
       .op(O.i64_ne)
       .if_();
-    nest++;
+    // Miss: the hart's helper translates and fills the entry when the access is plain
+    // (aligned, uniform RAM, no code page for stores); otherwise the interpreter runs it.
+    c.get(L_T).op(O.i32_wrap_i64);
+    c.get(L_T).i64(32).op(O.i64_shr_u).op(O.i32_wrap_i64);
+    c.i32(size | (tlbOff === LAYOUT.stTlb ? MISS_STORE : 0));
+    c.byte(O.call).u32(0);
+    c.op(O.i32_eqz).if_();
+    nest += 2;
     flush();
     exitAt(i.off);
-    nest--;
+    nest -= 2;
+    c.end();
     c.end();
     c.get(L_T)
       .op(O.i32_wrap_i64)
@@ -706,7 +722,11 @@ export function compilePage(
   }
   // $D: the dispatch offset is not an entry; leave with pc there.
   c.end();
-  c.i32(0).get(L_NEXT).i32(1).op(O.i32_add).mem(O.i32_store, 2, state + LAYOUT.miss);
+  c.i32(0)
+    .get(L_NEXT)
+    .i32(1)
+    .op(O.i32_add)
+    .mem(O.i32_store, 2, state + LAYOUT.miss);
   c.get(L_VB).get(L_NEXT).op(O.i64_extend_i32_u).op(O.i64_add).set(L_EXITPC);
   c.end(); // loop
   c.end(); // $exit
@@ -731,6 +751,7 @@ export function compilePage(
 
   const bytes = encodeModule({
     memory: { module: 'env', name: 'mem', shared },
+    imports: [{ module: 'env', name: 'miss', params: [T.i32, T.i32, T.i32], results: [T.i32] }],
     funcs: [
       {
         params: [T.f64, T.i32, T.i32],
@@ -741,7 +762,7 @@ export function compilePage(
       },
     ],
   });
-  const exports = instantiate(bytes, { env: { mem: memory } });
+  const exports = instantiate(bytes, { env: { mem: memory, miss } });
   const entry = new Uint8Array(PAGE / 2);
   for (const o of leaders) entry[o / 2] = 1;
   const spans = new Int32Array(insts.size * 2);

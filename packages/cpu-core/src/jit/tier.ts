@@ -8,7 +8,15 @@
  * as roots (entries from other pages, and targets of computed jumps inside the page)
  * and the page is recompiled, each time after twice as many misses.
  */
-import { type CompiledPage, compilePage, JTLB_SIZE, LAYOUT, PAGE, type PageSource } from './compile.js';
+import {
+  type CompiledPage,
+  compilePage,
+  JTLB_SIZE,
+  LAYOUT,
+  type MissFn,
+  PAGE,
+  type PageSource,
+} from './compile.js';
 import type { WasmMemoryLike } from './wasm.js';
 
 /** What the tier needs from RAM (the devices package's `Ram` provides both). */
@@ -72,6 +80,7 @@ export class JitTier {
     pages: number,
     private readonly ram: Uint8Array,
     hot: JitHotness,
+    private readonly missFn: MissFn,
   ) {
     this.enterHot = hot.enterHot ?? 1024;
     this.tickHot = hot.tickHot ?? 2;
@@ -94,11 +103,11 @@ export class JitTier {
   }
 
   /** A tier over `ram`, or undefined when the RAM is not a wasm memory with room for hart state. */
-  static create(ram: JitRam, pages: number, hot: JitHotness = {}): JitTier | undefined {
+  static create(ram: JitRam, pages: number, hot: JitHotness, miss: MissFn): JitTier | undefined {
     if (ram.memory === undefined || ram.reserveScratch === undefined) return undefined;
     const state = ram.reserveScratch(LAYOUT.size);
     if (state === undefined) return undefined;
-    return new JitTier(ram.memory, state, pages, ram.bytes, hot);
+    return new JitTier(ram.memory, state, pages, ram.bytes, hot, miss);
   }
 
   /** Caches a uniform RAM page for compiled loads: tag = virtual page base, delta = RAM offset - va. */
@@ -211,7 +220,7 @@ export class JitTier {
     const shared =
       typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer;
     const t0 = performance.now();
-    const fn = compilePage(src, roots, this.memory, shared, this.state);
+    const fn = compilePage(src, roots, this.memory, shared, this.state, this.missFn);
     this.compiles++;
     this.compileMs += performance.now() - t0;
     this.fns[idx] = fn;

@@ -249,9 +249,18 @@ export interface FuncSpec {
   readonly export?: string;
 }
 
+export interface ImportSpec {
+  readonly module: string;
+  readonly name: string;
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+}
+
 export interface ModuleSpec {
   /** Import one memory as (module, name); `shared` must match the memory given at instantiation. */
   readonly memory?: { module: string; name: string; shared: boolean };
+  /** Imported functions: indices 0.. come before the module's own functions. */
+  readonly imports?: readonly ImportSpec[];
   readonly funcs: readonly FuncSpec[];
 }
 
@@ -262,22 +271,34 @@ function section(out: Bytes, id: number, body: Bytes): void {
 /** Encodes a module: one type per function, the memory import, functions, exports, code. */
 export function encodeModule(spec: ModuleSpec): Uint8Array {
   const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  const types = new Bytes().u32(spec.funcs.length);
-  for (const f of spec.funcs) {
+  const fimports = spec.imports ?? [];
+  // Types: one per imported function, then one per own function.
+  const sigs = [...fimports, ...spec.funcs];
+  const types = new Bytes().u32(sigs.length);
+  for (const f of sigs) {
     types.byte(0x60).u32(f.params.length).bytes(f.params).u32(f.results.length).bytes(f.results);
   }
   section(out, 1, types);
-  if (spec.memory !== undefined) {
-    const imp = new Bytes().u32(1).name(spec.memory.module).name(spec.memory.name).byte(0x02);
-    // Limits: min 0 matches any memory; a shared memory needs a maximum.
-    if (spec.memory.shared) imp.byte(0x03).u32(0).u32(65536);
-    else imp.byte(0x00).u32(0);
+  const nimports = fimports.length + (spec.memory === undefined ? 0 : 1);
+  if (nimports > 0) {
+    const imp = new Bytes().u32(nimports);
+    fimports.forEach((f, i) => {
+      imp.name(f.module).name(f.name).byte(0x00).u32(i);
+    });
+    if (spec.memory !== undefined) {
+      imp.name(spec.memory.module).name(spec.memory.name).byte(0x02);
+      // Limits: min 0 matches any memory; a shared memory needs a maximum.
+      if (spec.memory.shared) imp.byte(0x03).u32(0).u32(65536);
+      else imp.byte(0x00).u32(0);
+    }
     section(out, 2, imp);
   }
   const funcs = new Bytes().u32(spec.funcs.length);
-  for (let i = 0; i < spec.funcs.length; i++) funcs.u32(i);
+  for (let i = 0; i < spec.funcs.length; i++) funcs.u32(fimports.length + i);
   section(out, 3, funcs);
-  const exported = spec.funcs.map((f, i) => [f.export, i] as const).filter(([n]) => n !== undefined);
+  const exported = spec.funcs
+    .map((f, i) => [f.export, fimports.length + i] as const)
+    .filter(([n]) => n !== undefined);
   const exps = new Bytes().u32(exported.length);
   for (const [n, i] of exported) exps.name(n!).byte(0x00).u32(i);
   section(out, 7, exps);
