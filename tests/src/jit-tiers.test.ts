@@ -14,7 +14,11 @@ const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ben
 
 const INPUT: Record<string, string> = { echo: 'abc\nquit\n' };
 
-async function runGuest(path: string, input: string, jit: boolean | { enterHot: number; tickHot: number }) {
+async function runGuest(
+  path: string,
+  input: string,
+  jit: boolean | { enterHot: number; tickHot: number; compileShare: number },
+) {
   const uart = new TextBackend(input);
   const machine = new VirtMachine({
     kernel: new Uint8Array(readFileSync(path)),
@@ -50,7 +54,11 @@ describe('compiling tier vs interpreter', () => {
       expect(on.output).toBe(off.output);
       expect(on.instret).toBe(off.instret);
       // Compiling every page on first entry puts all of each guest's code through the compiler.
-      const eager = await runGuest(path, input, { enterHot: 1, tickHot: 1 });
+      const eager = await runGuest(path, input, {
+        enterHot: 1,
+        tickHot: 1,
+        compileShare: Number.POSITIVE_INFINITY,
+      });
       expect(eager.outcome).toEqual(off.outcome);
       expect(eager.output).toBe(off.output);
       expect(eager.instret).toBe(off.instret);

@@ -459,7 +459,15 @@ export class RiscvHart implements Hart {
     this.xl = this.jit?.xl ?? new Int32Array(33);
     this.xh = this.jit?.xh ?? new Int32Array(33);
     this.reset();
-    warmUp((bus, translator) => new RiscvHart({ hartId: 0, bus, translator }));
+    warmUp(
+      (bus, translator, jit) =>
+        new RiscvHart({
+          hartId: 0,
+          bus,
+          translator,
+          jit: jit && { enterHot: 1, tickHot: 1, compileShare: Number.POSITIVE_INFINITY },
+        }),
+    );
   }
 
   /** The compiling tier's counters (pages compiled, host ms spent compiling), or undefined when it is off. */

@@ -200,6 +200,9 @@ const LOCALS: ValType[] = [
   T.i64,
 ];
 
+/** Most instructions compiled into one page function. */
+export const MAX_INSTS = 384;
+
 /** Finds the reachable instructions and the leaders from `roots` (page offsets). */
 function discover(src: PageSource, roots: Iterable<number>): { insts: Map<number, Inst>; leaders: number[] } {
   const insts = new Map<number, Inst>();
@@ -214,8 +217,10 @@ function discover(src: PageSource, roots: Iterable<number>): { insts: Map<number
     }
   };
   for (const r of roots) lead(r);
-  while (work.length > 0) {
-    let o = work.pop()!;
+  // Breadth first from the roots, and bounded: wasm compile time grows faster than the
+  // function, and code far from any hot entry is rarely worth it.
+  for (let q = 0; q < work.length && insts.size < MAX_INSTS; q++) {
+    let o = work[q]!;
     while (o < PAGE && !insts.has(o)) {
       const w = src.decode(o);
       const imm = src.page[o + 1]!;

@@ -108,7 +108,7 @@ function makeHart(program: Word[], jit: boolean, translator = new IdentityTransl
     hartId: 0,
     bus,
     translator,
-    jit: jit ? { enterHot: 1, tickHot: 1 } : false,
+    jit: jit ? { enterHot: 1, tickHot: 1, compileShare: Number.POSITIVE_INFINITY } : false,
   });
   return { hart, bus, view };
 }

@@ -32,7 +32,11 @@ export interface JitHotness {
   readonly enterHot?: number;
   /** run() slices that start inside the page; default 2. */
   readonly tickHot?: number;
+  /** Share of host time the tier may spend compiling (after a grace period); default 0.05. */
+  readonly compileShare?: number;
 }
+
+const COMPILE_GRACE_MS = 20;
 /** Misses before a recompile; doubles with each recompile of the page (bounded compile work). */
 const MISS_RECOMPILE = 16;
 const MAX_RECOMPILES = 12;
@@ -69,6 +73,8 @@ export class JitTier {
   private readonly snapshots: (Uint8Array | undefined)[];
   private readonly enterHot: number;
   private readonly tickHot: number;
+  private readonly compileShare: number;
+  private readonly created: number;
   /** Pages compiled so far (including recompiles). */
   compiles = 0;
   /** Host time spent compiling, in ms. */
@@ -84,6 +90,8 @@ export class JitTier {
   ) {
     this.enterHot = hot.enterHot ?? 1024;
     this.tickHot = hot.tickHot ?? 2;
+    this.compileShare = hot.compileShare ?? 0.05;
+    this.created = performance.now();
     const buf = memory.buffer;
     this.xl = new Int32Array(buf, state + LAYOUT.xl, 33);
     this.xh = new Int32Array(buf, state + LAYOUT.xh, 33);
@@ -178,12 +186,14 @@ export class JitTier {
       if (fn.entry[off >> 1] === 1 || this.recompiles[idx]! >= MAX_RECOMPILES) return fn;
       this.addRoot(idx, off);
       if (++this.misses[idx]! < MISS_RECOMPILE << this.recompiles[idx]!) return fn;
-      this.misses[idx] = 0;
-      this.recompiles[idx]!++;
-      return this.compile(idx, src);
+      return this.recompile(idx, src, fn);
     }
     this.addRoot(idx, off);
     if (++this.heat[idx]! < this.enterHot) return undefined;
+    if (!this.mayCompile()) {
+      this.heat[idx] = this.enterHot >> 1;
+      return undefined;
+    }
     return this.compile(idx, src);
   }
 
@@ -193,9 +203,23 @@ export class JitTier {
     if (fn === undefined || this.stale[idx] === 1 || this.recompiles[idx]! >= MAX_RECOMPILES) return fn;
     this.addRoot(idx, off);
     if (++this.misses[idx]! < MISS_RECOMPILE << this.recompiles[idx]!) return fn;
+    return this.recompile(idx, src, fn);
+  }
+
+  private recompile(idx: number, src: PageSource, fn: CompiledPage): CompiledPage | undefined {
     this.misses[idx] = 0;
+    if (!this.mayCompile()) return fn;
     this.recompiles[idx]!++;
     return this.compile(idx, src);
+  }
+
+  /**
+   * Compile-time budget: a grace period, then a share of the time since the tier was
+   * created. Keeps short runs that touch much code once (a Linux boot) from paying
+   * more for compiling than they gain; hot loops still compile within milliseconds.
+   */
+  private mayCompile(): boolean {
+    return this.compileMs <= COMPILE_GRACE_MS + this.compileShare * (performance.now() - this.created);
   }
 
   /** Start of a run() slice with the hart in page `idx` at `off`. */
@@ -203,6 +227,10 @@ export class JitTier {
     if (this.fns[idx] !== undefined) return this.enter(idx, off, src);
     this.addRoot(idx, off);
     if (++this.ticks[idx]! < this.tickHot) return undefined;
+    if (!this.mayCompile()) {
+      this.ticks[idx] = this.tickHot - 1;
+      return undefined;
+    }
     return this.compile(idx, src);
   }
 
