@@ -2,9 +2,9 @@
  * The compiling tier's per-hart bookkeeping: where the hart state lives in the RAM's
  * wasm memory, the JIT TLBs, and which physical pages have compiled code.
  *
- * Hotness: a page is compiled after it was entered ENTER_HOT times from another page,
- * or when it is still the current page at the start of TICK_HOT run() slices (a loop
- * that never leaves its page). Entries seen later that the function lacks are added
+ * Hotness: a page is compiled after it was entered `enterHot` times from another page,
+ * or when it is the current page at the start of `tickHot` run() slices (slice starts
+ * sample where time goes, and catch a loop that never leaves its page). Entries seen later that the function lacks are added
  * as roots (entries from other pages, and targets of computed jumps inside the page)
  * and the page is recompiled, each time after twice as many misses.
  */
@@ -30,13 +30,13 @@ export interface JitRam {
 export interface JitHotness {
   /** Entries into the page from elsewhere; default 1024. */
   readonly enterHot?: number;
-  /** run() slices that start inside the page; default 2. */
+  /** run() slices that start inside the page; default 3. */
   readonly tickHot?: number;
-  /** Share of host time the tier may spend compiling (after a grace period); default 0.05. */
+  /** Share of host time the tier may spend compiling (after a grace period); default 0.02. */
   readonly compileShare?: number;
 }
 
-const COMPILE_GRACE_MS = 20;
+const COMPILE_GRACE_MS = 60;
 /** Misses before a recompile; doubles with each recompile of the page (bounded compile work). */
 const MISS_RECOMPILE = 16;
 const MAX_RECOMPILES = 12;
@@ -89,8 +89,8 @@ export class JitTier {
     private readonly missFn: MissFn,
   ) {
     this.enterHot = hot.enterHot ?? 1024;
-    this.tickHot = hot.tickHot ?? 2;
-    this.compileShare = hot.compileShare ?? 0.05;
+    this.tickHot = hot.tickHot ?? 3;
+    this.compileShare = hot.compileShare ?? 0.02;
     this.created = performance.now();
     const buf = memory.buffer;
     this.xl = new Int32Array(buf, state + LAYOUT.xl, 33);
