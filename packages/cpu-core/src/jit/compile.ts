@@ -185,6 +185,7 @@ const L_T1 = 40; // i64 temps for M ops
 const L_T2 = 41;
 const L_T3 = 42;
 const L_T4 = 43;
+const L_CAREFUL = 44; // i32: the budget may run out before the next dispatch
 // Locals after the three params: vb, cnt, next, t, a, exitpc, x1..x31, four temps.
 const LOCALS: ValType[] = [
   T.i64,
@@ -198,6 +199,7 @@ const LOCALS: ValType[] = [
   T.i64,
   T.i64,
   T.i64,
+  T.i32,
 ];
 
 /** Most instructions compiled into one page function. */
@@ -321,6 +323,12 @@ export function compilePage(
   leaders.forEach((o, k) => {
     table[o / 2] = k;
   });
+  // Between two passes here, control only moves forward through the blocks, so at most
+  // `total` instructions retire: when they fit the budget, the blocks skip their checks.
+  let total = 0;
+  for (const list of blocks)
+    for (const i of list) if (i.kind !== Kind.ExitResume && i.kind !== Kind.ExitStop) total++;
+  c.get(L_CNT).i32(total).op(O.i32_add).get(P_BUDGET).op(O.i32_gt_s).set(L_CAREFUL);
   c.get(L_NEXT).i32(1).op(O.i32_shr_u).brTable(table, n);
 
   // Emission state for the current block k.
@@ -377,12 +385,12 @@ export function compilePage(
     reg(i.rs1).i64(i.imm).op(O.i64_add).set(L_T);
     // Entry index * 16.
     c.get(L_T)
-      .i64(12)
-      .op(O.i64_shr_u)
       .op(O.i32_wrap_i64)
-      .i32(JTLB_SIZE - 1)
-      .op(O.i32_and);
-    c.i32(4).op(O.i32_shl).set(L_A);
+      .i32(12 - 4)
+      .op(O.i32_shr_u)
+      .i32((JTLB_SIZE - 1) << 4)
+      .op(O.i32_and)
+      .set(L_A);
     // Misaligned addresses keep low bits and so never match a tag.
     c.get(L_T)
       .i64(-4096 | (size - 1))
@@ -651,10 +659,12 @@ export function compilePage(
     let runnable = 0;
     for (const i of list) if (i.kind !== Kind.ExitResume && i.kind !== Kind.ExitStop) runnable++;
     if (runnable > 0) {
+      c.get(L_CAREFUL).if_();
       c.get(L_CNT).i32(runnable).op(O.i32_add).get(P_BUDGET).op(O.i32_gt_s).if_();
-      nest++;
+      nest += 2;
       exitAt(start);
-      nest--;
+      nest -= 2;
+      c.end();
       c.end();
     }
     let ended = false;
