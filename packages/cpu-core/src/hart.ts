@@ -386,11 +386,8 @@ export class RiscvHart implements Hart {
   private fetchJit: CompiledPage | undefined;
   private readonly jitSrc: { page: Int32Array } & PageSource = {
     page: new Int32Array(0),
-    decode: (off: number) => {
-      const p = this.jitSrc.page;
-      const w = p[off]!;
-      return w !== 0 ? w : this.decodeSlot(p, off);
-    },
+    // Always from RAM: the compiled code must match the bytes its snapshot is checked against.
+    decode: (off: number) => this.decodeSlot(this.jitSrc.page, off),
   };
 
   // CSR state.

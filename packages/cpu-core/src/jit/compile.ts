@@ -54,7 +54,7 @@ export interface CompiledPage {
 export interface PageSource {
   /** The decoded page: slot `off` holds the packed word, `off + 1` the immediate. */
   readonly page: Int32Array;
-  /** Decodes slot `off` if needed; returns the packed word. */
+  /** Decodes slot `off` from the current bytes (refreshing the page); returns the packed word. */
   decode(off: number): number;
 }
 
