@@ -5,10 +5,11 @@
  * blocks at leaders (entries, branch targets, fall-throughs, return sites). Blocks are
  * laid out in address order inside nested wasm blocks so that a forward branch is a
  * plain `br` and a backward one goes through a dispatch loop (`br_table` on the page
- * offset). Registers live in i64 locals, loaded at entry and written back at the one
- * exit. Anything not compiled (CSR, ECALL, AMO, FP, ...), a load/store that misses the
- * JIT TLB, or a jump off the page exits with the exact pc and the count of retired
- * instructions, and the interpreter carries on from there: traps stay precise.
+ * offset). Registers are combined from the hart's lo/hi arrays into an i64 file in the
+ * state area at entry and split back at the one exit. Anything not compiled (CSR, ECALL,
+ * AMO, FP, ...), a load/store the TLB-miss helper cannot serve, or a jump off the page
+ * exits with the exact pc and the count of retired instructions, and the interpreter
+ * carries on from there: traps stay precise.
  *
  * Signature: run(vbase: f64, off: i32, budget: i32) -> i32 retired; exit pc at pcOut.
  */
@@ -29,7 +30,9 @@ export const LAYOUT = {
   /** Load TLB: per entry i64 tag (virtual page base), i32 delta (RAM offset - va, mod 2^32), pad. */
   ldTlb: 1024,
   stTlb: 2048,
-  size: 3072,
+  /** The registers as i64 while compiled code runs (x0's slot unused). */
+  x64: 3072,
+  size: 3328,
 } as const;
 
 export type PageFn = (vbase: number, off: number, budget: number) => number;
@@ -180,13 +183,13 @@ const L_NEXT = 5; // i32 dispatch offset
 const L_T = 6; // i64 temp (address)
 const L_A = 7; // i32 temp (TLB slot)
 const L_EXITPC = 8; // i64
-const L_REG0 = 8; // x1..x31 at 9..39
-const L_T1 = 40; // i64 temps for M ops
-const L_T2 = 41;
-const L_T3 = 42;
-const L_T4 = 43;
-const L_CAREFUL = 44; // i32: the budget may run out before the next dispatch
-// Locals after the three params: vb, cnt, next, t, a, exitpc, x1..x31, four temps.
+const L_T1 = 9; // i64 temps for M ops
+const L_T2 = 10;
+const L_T3 = 11;
+const L_T4 = 12;
+const L_CAREFUL = 13; // i32: the budget may run out before the next dispatch
+const L_V = 14; // i64: value being written to a register
+// Locals after the three params: vb, cnt, next, t, a, exitpc, four temps, careful, v.
 const LOCALS: ValType[] = [
   T.i64,
   T.i32,
@@ -194,12 +197,12 @@ const LOCALS: ValType[] = [
   T.i64,
   T.i32,
   T.i64,
-  ...new Array<ValType>(31).fill(T.i64),
   T.i64,
   T.i64,
   T.i64,
   T.i64,
   T.i32,
+  T.i64,
 ];
 
 /** Most instructions compiled into one page function. */
@@ -303,15 +306,17 @@ export function compilePage(
   const c = new Code();
   const xl = state + LAYOUT.xl;
   const xh = state + LAYOUT.xh;
+  const x64 = state + LAYOUT.x64;
   c.get(P_VBASE).op(O.i64_trunc_f64_s).set(L_VB);
   for (let r = 1; r < 32; r++) {
     if (!used[r]) continue;
+    c.i32(0);
     c.i32(0).mem(O.i64_load32_u, 2, xl + 4 * r);
     c.i32(0).mem(O.i64_load32_u, 2, xh + 4 * r);
     c.i64(32)
       .op(O.i64_shl)
       .op(O.i64_or)
-      .set(L_REG0 + r);
+      .mem(O.i64_store, 3, x64 + 8 * r);
   }
   c.get(P_OFF).set(L_NEXT);
 
@@ -348,8 +353,17 @@ export function compilePage(
     pcConst(off).set(L_EXITPC);
     c.br(depthExit());
   };
-  const reg = (r: number) => (r === 0 ? c.i64(0) : c.get(L_REG0 + r));
-  const setRd = (rd: number) => (rd === 32 || rd === 0 ? c.op(O.drop) : c.set(L_REG0 + rd));
+  // Registers live in memory while the code runs: V8's optimizing tier handles that far
+  // better than 31 i64 locals live across the dispatch loop (measured: 1.6x on sieve).
+  const reg = (r: number) => (r === 0 ? c.i64(0) : c.i32(0).mem(O.i64_load, 3, x64 + 8 * r));
+  const setRd = (rd: number) =>
+    rd === 32 || rd === 0
+      ? c.op(O.drop)
+      : c
+          .set(L_V)
+          .i32(0)
+          .get(L_V)
+          .mem(O.i64_store, 3, x64 + 8 * rd);
   const leaderIndex = new Map<number, number>();
   for (let j = 0; j < n; j++) leaderIndex.set(leaders[j]!, j);
   /** Control transfer to page offset `t` (after flushing the count). */
@@ -748,11 +762,13 @@ export function compilePage(
   for (let r = 1; r < 32; r++) {
     if (!written[r]) continue;
     c.i32(0)
-      .get(L_REG0 + r)
+      .i32(0)
+      .mem(O.i64_load, 3, x64 + 8 * r)
       .op(O.i32_wrap_i64)
       .mem(O.i32_store, 2, xl + 4 * r);
     c.i32(0)
-      .get(L_REG0 + r)
+      .i32(0)
+      .mem(O.i64_load, 3, x64 + 8 * r)
       .i64(32)
       .op(O.i64_shr_u)
       .op(O.i32_wrap_i64)
