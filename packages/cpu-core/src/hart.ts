@@ -1811,6 +1811,7 @@ export class RiscvHart implements Hart {
    * JIT TLB miss from compiled code: translates as load/store would (without trapping)
    * and fills both the hart's and the JIT's cache entry; 0 sends the access to the
    * interpreter (misaligned, a fault, MMIO, a non-uniform page, a store into code).
+   * Must translate exactly as load() and store() do (same privilege, same cache rules).
    */
   private jitFill(lo: number, hi: number, kind: number): number {
     const size = kind & 15;
