@@ -188,8 +188,13 @@ export class JitTier {
       if (++this.misses[idx]! < MISS_RECOMPILE << this.recompiles[idx]!) return fn;
       return this.recompile(idx, src, fn);
     }
+    // Roots only from the last stretch before compiling: page changes are frequent, Set adds are not free.
+    const heat = ++this.heat[idx]!;
+    if (heat < this.enterHot) {
+      if (heat >= this.enterHot - 64) this.addRoot(idx, off);
+      return undefined;
+    }
     this.addRoot(idx, off);
-    if (++this.heat[idx]! < this.enterHot) return undefined;
     if (!this.mayCompile()) {
       this.heat[idx] = this.enterHot >> 1;
       return undefined;
