@@ -1214,7 +1214,7 @@ export class RiscvHart implements Hart {
         // Cache the page: a later load on it skips translation until the next fence or mode change.
         this.ldTag[i] = vbase;
         this.ldDelta[i] = off - va;
-        if (this.jit !== undefined) this.jit.fillLd(i, vbase, off - pgoff);
+        if (this.jit !== undefined) this.jit.fillLd(vbase, off - pgoff);
       }
     }
     if (off >= 0 && off + size <= this.ramSize) {
@@ -1305,7 +1305,7 @@ export class RiscvHart implements Hart {
         this.stDelta[i] = off - va;
         // Compiled stores never reach a page holding decoded code (they exit to here instead).
         if (this.jit !== undefined && this.decoded[off >>> 12] === undefined) {
-          this.jit.fillSt(i, vbase, off - pgoff);
+          this.jit.fillSt(vbase, off - pgoff);
         }
       }
     }
@@ -1828,11 +1828,11 @@ export class RiscvHart implements Hart {
       if (this.decoded[off >>> 12] !== undefined) return 0;
       this.stTag[i] = va - pgoff;
       this.stDelta[i] = off - va;
-      this.jit!.fillSt(i, va - pgoff, off - pgoff);
+      this.jit!.fillSt(va - pgoff, off - pgoff);
     } else {
       this.ldTag[i] = va - pgoff;
       this.ldDelta[i] = off - va;
-      this.jit!.fillLd(i, va - pgoff, off - pgoff);
+      this.jit!.fillLd(va - pgoff, off - pgoff);
     }
     return 1;
   }

@@ -17,8 +17,8 @@ import { Op } from '../hart.js';
 import { Code, encodeModule, instantiate, O, T, type ValType } from './wasm.js';
 
 export const PAGE = 4096;
-/** Entries of each JIT TLB (same index function as the hart's ldTag/stTag: va bits 12..17). */
-export const JTLB_SIZE = 64;
+/** Entries of each JIT TLB, direct-mapped on va bits 12 and up (twice the hart's own caches). */
+export const JTLB_SIZE = 128;
 
 /** Byte offsets inside one hart's state area in the RAM's wasm memory. */
 export const LAYOUT = {
@@ -29,10 +29,10 @@ export const LAYOUT = {
   miss: 520,
   /** Load TLB: per entry i64 tag (virtual page base), i32 delta (RAM offset - va, mod 2^32), pad. */
   ldTlb: 1024,
-  stTlb: 2048,
+  stTlb: 1024 + JTLB_SIZE * 16,
   /** The registers as i64 while compiled code runs (x0's slot unused). */
-  x64: 3072,
-  size: 3328,
+  x64: 1024 + JTLB_SIZE * 32,
+  size: 1024 + JTLB_SIZE * 32 + 256,
 } as const;
 
 export type PageFn = (vbase: number, off: number, budget: number) => number;

@@ -119,13 +119,13 @@ export class JitTier {
   }
 
   /** Caches a uniform RAM page for compiled loads: tag = virtual page base, delta = RAM offset - va. */
-  fillLd(i: number, vbase: number, off: number): void {
-    fill(this.ld, i, vbase, off);
+  fillLd(vbase: number, off: number): void {
+    fill(this.ld, vbase, off);
   }
 
   /** As fillLd for stores; the hart never passes pages holding decoded code. */
-  fillSt(i: number, vbase: number, off: number): void {
-    fill(this.st, i, vbase, off);
+  fillSt(vbase: number, off: number): void {
+    fill(this.st, vbase, off);
   }
 
   clearTlbs(): void {
@@ -265,7 +265,9 @@ export class JitTier {
 
 const TWO32 = 4294967296;
 
-function fill(t: Int32Array, i: number, vbase: number, off: number): void {
+function fill(t: Int32Array, vbase: number, off: number): void {
+  // The index compiled code computes: bits 12 and up of the low word of the address.
+  const i = ((vbase | 0) >>> 12) & (JTLB_SIZE - 1);
   t[i * 4] = vbase | 0;
   t[i * 4 + 1] = Math.floor(vbase / TWO32) | 0;
   t[i * 4 + 2] = (off - vbase) | 0;
