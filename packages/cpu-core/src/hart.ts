@@ -16,6 +16,8 @@ import { disassemble } from './decode/disasm.js';
 import { ENCODINGS } from './decode/table.js';
 import { CANONICAL_NAN_32, SoftFloat } from './fpu/index.js';
 import { divrem, divrem32, fromBig, mul64, mulh, mulhsu, mulhu, r, toBig, toNum } from './int64.js';
+import type { CompiledPage, PageSource } from './jit/compile.js';
+import { type JitHotness, type JitRam, JitTier, jitDefault } from './jit/tier.js';
 import { warmUp } from './warmup.js';
 
 /** What a hart needs from the board. */
@@ -48,6 +50,12 @@ export interface HartOptions {
    * it did not, so the hart runs the handler at stvec as hardware would.
    */
   readonly hsTrapHook?: (hart: RiscvHart, cause: number, interrupt: boolean) => boolean;
+  /**
+   * The compiling tier (hot pages to WebAssembly). Default on, off with HVKIT_JIT=0 in
+   * the environment; it also needs RAM that is a wasm memory with room for hart state,
+   * and stays off while tracing. An object turns it on with other hotness thresholds.
+   */
+  readonly jit?: boolean | JitHotness;
 }
 
 /** mip/mie bit numbers of the standard interrupts (priv spec, "Machine Interrupt Registers"). */
@@ -89,7 +97,7 @@ export const CAUSE = {
 
 // Execution op ids. The switch in `run` is on these literals (esbuild inlines enum
 // members used in the same file), so V8 builds a jump table.
-enum Op {
+export enum Op {
   UNDECODED = 0,
   ILLEGAL,
   CROSS_PAGE,
@@ -418,8 +426,8 @@ const enum Fault {
 export class RiscvHart implements Hart {
   readonly hartId: number;
   /** Integer registers, low and high 32 bits; index 32 absorbs writes to x0. */
-  readonly xl = new Int32Array(33);
-  readonly xh = new Int32Array(33);
+  readonly xl: Int32Array;
+  readonly xh: Int32Array;
   /** FP registers as raw 64-bit patterns (NaN-boxed singles), for the F/D extension. */
   readonly fl = new Int32Array(32);
   readonly fh = new Int32Array(32);
@@ -469,6 +477,14 @@ export class RiscvHart implements Hart {
   }
   private fetchPage: Int32Array | undefined;
   private fetchPBase = 0;
+  /** The compiling tier (undefined when off) and the compiled code of the fetch page. */
+  private readonly jit: JitTier | undefined;
+  private fetchJit: CompiledPage | undefined;
+  private readonly jitSrc: { page: Int32Array } & PageSource = {
+    page: new Int32Array(0),
+    // Always from RAM: the compiled code must match the bytes its snapshot is checked against.
+    decode: (off: number) => this.decodeSlot(this.jitSrc.page, off),
+  };
 
   // CSR state.
   private mstatus = 0;
@@ -550,8 +566,32 @@ export class RiscvHart implements Hart {
     this.ram = new DataView(ram.bytes.buffer, ram.bytes.byteOffset, ram.size);
     this.decoded = new Array(Math.ceil(ram.size / PAGE_SIZE)).fill(undefined);
     this.decodedGen = new Int32Array(this.decoded.length);
+    const jitOpt = options.jit ?? jitDefault();
+    this.jit =
+      jitOpt !== false && options.trace === undefined
+        ? JitTier.create(ram as JitRam, this.decoded.length, jitOpt === true ? {} : jitOpt, (lo, hi, kind) =>
+            this.jitFill(lo, hi, kind),
+          )
+        : undefined;
+    // With the tier on, the registers live in the RAM's wasm memory where compiled code reads them.
+    this.xl = this.jit?.xl ?? new Int32Array(33);
+    this.xh = this.jit?.xh ?? new Int32Array(33);
     this.reset();
-    warmUp((bus, translator) => new RiscvHart({ hartId: 0, bus, translator }));
+    warmUp(
+      (bus, translator, jit) =>
+        new RiscvHart({
+          hartId: 0,
+          bus,
+          translator,
+          jit: jit && { enterHot: 1, tickHot: 1, compileShare: Number.POSITIVE_INFINITY },
+        }),
+    );
+  }
+
+  /** The compiling tier's counters (pages compiled, host ms spent compiling), or undefined when it is off. */
+  get jitStats(): { readonly compiles: number; readonly compileMs: number } | undefined {
+    const j = this.jit;
+    return j === undefined ? undefined : { compiles: j.compiles, compileMs: j.compileMs };
   }
 
   /** Instructions retired (minstret). */
@@ -697,6 +737,10 @@ export class RiscvHart implements Hart {
     // (translationChanged, FENCE.I, prepareSlow) raises intrCheck, which reloads them.
     let page = this.fetchPage;
     let fbase = this.fetchVBase;
+    if (this.jit !== undefined) this.jitTick();
+    let jit = this.fetchJit;
+    const jitPc = this.jit?.pcOut;
+    const jitMiss = this.jit?.miss;
     let n = 0;
     while (n < budget) {
       if (this.intrCheck) {
@@ -709,6 +753,7 @@ export class RiscvHart implements Hart {
         this.takeInterrupt();
         page = this.fetchPage;
         fbase = this.fetchVBase;
+        jit = this.fetchJit;
       }
       // Fetch through the per-page decoded cache (fbase is NaN when nothing is cached).
       const pc = pcCell[0]!;
@@ -716,6 +761,7 @@ export class RiscvHart implements Hart {
       if (!(voff >= 0 && voff < PAGE_SIZE)) {
         page = this.refillFetch(pc);
         fbase = this.fetchVBase;
+        jit = this.fetchJit;
         if (page === undefined) {
           // The fetch faulted and the trap was taken.
           this.fault = Fault.None;
@@ -725,6 +771,17 @@ export class RiscvHart implements Hart {
         voff = pc - fbase;
       }
       const slot = voff & ~1;
+      if (jit !== undefined && jit.entry[slot >> 1] === 1) {
+        // Compiled code: runs until it leaves the page, meets what it does not compile or the budget.
+        const k = jit.run(fbase, slot, budget - n);
+        if (k > 0) {
+          n += k;
+          instret[0] = instret[0]! + k;
+          pcCell[0] = jitPc![0]!;
+          if (jitMiss![0] !== 0) jit = this.jitMissed();
+          continue;
+        }
+      }
       let w = page![slot]!;
       if (w === 0) w = this.decodeSlot(page!, slot);
       const imm = page![slot + 1]!;
@@ -1404,6 +1461,7 @@ export class RiscvHart implements Hart {
         // Cache the page: a later load on it skips translation until the next fence or mode change.
         this.ldTag[i] = vbase;
         this.ldDelta[i] = off - va;
+        if (this.jit !== undefined) this.jit.fillLd(vbase, off - pgoff);
       }
     }
     if (off >= 0 && off + size <= this.ramSize) {
@@ -1498,6 +1556,10 @@ export class RiscvHart implements Hart {
       if (off >= 0 && off < this.ramSize && this.tr.lastPageUniform?.() === true) {
         this.stTag[i] = vbase;
         this.stDelta[i] = off - va;
+        // Compiled stores never reach a page holding decoded code (they exit to here instead).
+        if (this.jit !== undefined && this.decoded[off >>> 12] === undefined) {
+          this.jit.fillSt(vbase, off - pgoff);
+        }
       }
     }
     if (off >= 0 && off + size <= this.ramSize) {
@@ -1897,6 +1959,7 @@ export class RiscvHart implements Hart {
   /** Finds the decoded page for `pc`, or executes one instruction on the slow path. */
   private refillFetch(pc: number): Int32Array | undefined {
     this.fetchPage = undefined;
+    this.fetchJit = undefined;
     this.fetchVBase = Number.NaN;
     const pa = this.translate(pc, AccessType.Fetch);
     if (pa < 0) return undefined;
@@ -1907,13 +1970,23 @@ export class RiscvHart implements Hart {
       if (page === undefined) {
         page = new Int32Array(PAGE_SIZE);
         this.decoded[idx] = page;
+        if (this.jit !== undefined) {
+          // The page now holds code: refill both store caches so compiled stores skip it.
+          this.jit.clearStores();
+          this.stTag.fill(Number.NaN);
+        }
       } else if (this.decodedGen[idx] !== this.codeGen) {
         page.fill(0); // decoded before the last FENCE.I: memory may have changed under it
+        this.jit?.drop(idx);
       }
       this.decodedGen[idx] = this.codeGen;
       this.fetchPage = page;
       this.fetchVBase = pc - (off % PAGE_SIZE);
       this.fetchPBase = this.ramBase + idx * PAGE_SIZE;
+      if (this.jit !== undefined) {
+        this.jitSrc.page = page;
+        this.fetchJit = this.jit.enter(idx, off % PAGE_SIZE, this.jitSrc);
+      }
       return page;
     }
     return this.prepareSlow(pc) ? this.slowPage : undefined;
@@ -1970,6 +2043,7 @@ export class RiscvHart implements Hart {
     page[0] = this.pack(inst);
     page[1] = this.packedImm;
     this.fetchPage = page;
+    this.fetchJit = undefined;
     this.fetchVBase = pc;
     this.fetchPBase = Number.NaN;
     this.intrCheck = true;
@@ -1993,6 +2067,65 @@ export class RiscvHart implements Hart {
   private invalidateCode(pageIdx: number): void {
     const page = this.decoded[pageIdx];
     if (page !== undefined) page.fill(0);
+    if (this.jit?.drop(pageIdx) === true && this.fetchPage === page) {
+      this.fetchJit = undefined;
+      this.intrCheck = true; // makes run() reload its fetch locals
+    }
+  }
+
+  /**
+   * JIT TLB miss from compiled code: translates as load/store would (without trapping)
+   * and fills both the hart's and the JIT's cache entry; 0 sends the access to the
+   * interpreter (misaligned, a fault, MMIO, a non-uniform page, a store into code).
+   * Must translate exactly as load() and store() do (same privilege, same cache rules).
+   */
+  private jitFill(lo: number, hi: number, kind: number): number {
+    const size = kind & 15;
+    const isStore = kind >= 16;
+    const va = hi * TWO32 + (lo >>> 0);
+    if ((va & (size - 1)) !== 0) return 0;
+    const pgoff = va & (PAGE_SIZE - 1);
+    const pa = this.tr.translate(
+      va,
+      isStore ? AccessType.Store : AccessType.Load,
+      this.dataPriv(),
+      this.dataFlags,
+    );
+    if (pa < 0) return 0;
+    const off = pa - this.ramBase;
+    if (!(off >= 0 && off < this.ramSize) || this.tr.lastPageUniform?.() !== true) return 0;
+    const i = (va >>> 12) & (DTLB_SIZE - 1);
+    if (isStore) {
+      if (this.decoded[off >>> 12] !== undefined) return 0;
+      this.stTag[i] = va - pgoff;
+      this.stDelta[i] = off - va;
+      this.jit!.fillSt(va - pgoff, off - pgoff);
+    } else {
+      this.ldTag[i] = va - pgoff;
+      this.ldDelta[i] = off - va;
+      this.jit!.fillLd(va - pgoff, off - pgoff);
+    }
+    return 1;
+  }
+
+  /** Compiled code jumped to an offset of its page it has no entry for: maybe recompile with it. */
+  private jitMissed(): CompiledPage | undefined {
+    const miss = this.jit!.miss;
+    const off = miss[0]! - 1;
+    miss[0] = 0;
+    const page = this.fetchPage!;
+    this.jitSrc.page = page;
+    this.fetchJit = this.jit!.missed((this.fetchPBase - this.ramBase) / PAGE_SIZE, off, this.jitSrc);
+    return this.fetchJit;
+  }
+
+  /** Start of a slice: counts the current page as hot (a loop that never leaves its page compiles too). */
+  private jitTick(): void {
+    const page = this.fetchPage;
+    const voff = this.pc - this.fetchVBase;
+    if (page === undefined || page === this.slowPage || !(voff >= 0 && voff < PAGE_SIZE)) return;
+    this.jitSrc.page = page;
+    this.fetchJit = this.jit!.tick((this.fetchPBase - this.ramBase) / PAGE_SIZE, voff & ~1, this.jitSrc);
   }
 
   /**
@@ -2003,6 +2136,7 @@ export class RiscvHart implements Hart {
   private invalidateAllCode(): void {
     this.codeGen = (this.codeGen + 1) | 0;
     this.fetchPage = undefined;
+    this.fetchJit = undefined;
     this.fetchVBase = Number.NaN;
     this.intrCheck = true;
   }
@@ -2020,10 +2154,12 @@ export class RiscvHart implements Hart {
         ? TRANSLATE_VIRT
         : 0;
     this.fetchPage = undefined;
+    this.fetchJit = undefined;
     this.fetchVBase = Number.NaN;
     this.intrCheck = true; // makes run() reload its fetch locals
     this.ldTag.fill(Number.NaN);
     this.stTag.fill(Number.NaN);
+    this.jit?.clearTlbs();
   }
 
   /** Drops every cached translation (a remote SFENCE.VMA or FENCE.I from SBI, or a PMP change by the board). */

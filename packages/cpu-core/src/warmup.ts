@@ -48,8 +48,41 @@ export class IdentityTranslator implements Translator {
   writePmpaddr(): void {}
 }
 
+/** What the warm-up needs of the WebAssembly API (absent in some hosts: then the JIT paths stay cold). */
+const WasmMemory = (
+  globalThis as {
+    WebAssembly?: { Memory: new (d: { initial: number; maximum: number }) => { buffer: ArrayBuffer } };
+  }
+).WebAssembly?.Memory;
+
 class WarmupBus implements PhysicalBus {
-  readonly ram = { base: BASE as GuestPhysAddr, size: SIZE, bytes: new Uint8Array(SIZE) };
+  readonly ram: {
+    base: GuestPhysAddr;
+    size: number;
+    bytes: Uint8Array;
+    memory?: { buffer: ArrayBuffer };
+    reserveScratch?: (n: number) => number | undefined;
+  };
+  /** With `wasm`, RAM is a WebAssembly.Memory with scratch after it, as the JIT tier needs. */
+  constructor(wasm: boolean) {
+    if (!wasm || WasmMemory === undefined) {
+      this.ram = { base: BASE as GuestPhysAddr, size: SIZE, bytes: new Uint8Array(SIZE) };
+      return;
+    }
+    const memory = new WasmMemory({ initial: SIZE / 65536 + 1, maximum: SIZE / 65536 + 1 });
+    let next = SIZE;
+    this.ram = {
+      base: BASE as GuestPhysAddr,
+      size: SIZE,
+      bytes: new Uint8Array(memory.buffer, 0, SIZE),
+      memory,
+      reserveScratch: (n) => {
+        const at = next;
+        next += n;
+        return at;
+      },
+    };
+  }
   read(_addr: GuestPhysAddr, _size: AccessSize): number {
     return BUS_FAULT;
   }
@@ -88,6 +121,8 @@ function program(): number[] {
       default:
         if (e.name === 'jalr') {
           // auipc x9, 0; addi x9, x9, 12; jalr x5, 0(x9): jumps to the next instruction
+          // First without a link: compiled code then meets a jump target it has no entry for.
+          words.push(0x00000497, 0x00c48493, (e.match | rs1(9)) >>> 0);
           words.push(0x00000497, 0x00c48493);
           set(rd(5) | rs1(9));
           break;
@@ -104,11 +139,16 @@ function program(): number[] {
 
 let warmedUp = false;
 
-/** Runs every instruction once on a throwaway hart (idempotent; a few milliseconds). */
+/**
+ * Runs every instruction once on a throwaway hart (idempotent; a few milliseconds), then
+ * again on one that compiles every page at once: the JIT tier's paths in the run loop
+ * (entering compiled code, TLB fills, misses) and the compiler get their feedback too.
+ */
 export function warmUp(
   create: (
     bus: PhysicalBus,
     tr: Translator,
+    jit: boolean,
   ) => {
     run(n: number): unknown;
     setX(i: number, v: bigint): void;
@@ -118,7 +158,13 @@ export function warmUp(
 ): void {
   if (warmedUp) return;
   warmedUp = true;
-  const bus = new WarmupBus();
+  // The JIT pass first: its run-loop paths then have feedback before V8 first optimizes run().
+  if (WasmMemory !== undefined) warmOnce(create, true);
+  warmOnce(create, false);
+}
+
+function warmOnce(create: Parameters<typeof warmUp>[0], jit: boolean): void {
+  const bus = new WarmupBus(jit);
   const view = new DataView(bus.ram.bytes.buffer);
   const words = program();
   for (const [i, w] of words.entries()) view.setUint32(i * 4, w, true);
@@ -137,7 +183,7 @@ export function warmUp(
   const h = HANDLER - BASE;
   const handler = [0x341022f3, 0x00428293, 0x34129073, 0x30200073];
   for (const [i, w] of handler.entries()) view.setUint32(h + i * 4, w, true);
-  const hart = create(bus, new IdentityTranslator(BASE, BASE + SIZE));
+  const hart = create(bus, new IdentityTranslator(BASE, BASE + SIZE), jit);
   hart.writeCsr(0x305, HANDLER, 0); // mtvec
   hart.writeCsr(0x300, 1 << 13, 0); // mstatus.FS = Initial
   hart.setX(6, BigInt(DATA));

@@ -13,7 +13,8 @@ describe('Ram', () => {
     expect(ram.end).toBe(0x8000_3000);
     expect(ram.bytes.length).toBe(0x3000);
     expect(ram.memory).toBeInstanceOf(wasm.Memory);
-    expect(ram.memory.buffer.byteLength).toBe(0x1_0000);
+    // One extra 64 KiB page of host scratch (JIT hart state) after the guest's bytes.
+    expect(ram.memory.buffer.byteLength).toBe(0x2_0000);
     expect(ram.bytes.buffer).toBe(ram.memory.buffer);
     expect(ram.bytes.every((b) => b === 0)).toBe(true);
   });
@@ -21,6 +22,13 @@ describe('Ram', () => {
   it('never grows: maximum equals initial', () => {
     const ram = new Ram(0, 0x2_0000);
     expect(() => (ram.memory as unknown as { grow(pages: number): number }).grow(1)).toThrow(RangeError);
+  });
+
+  it('hands out 8-aligned host scratch past the guest bytes until the extra page is full', () => {
+    const ram = new Ram(0x8000_0000, 0x3000);
+    expect(ram.reserveScratch(3)).toBe(0x3000);
+    expect(ram.reserveScratch(4096)).toBe(0x3008);
+    expect(ram.reserveScratch(0x2_0000)).toBeUndefined();
   });
 
   it('bytes and view share storage, little-endian', () => {

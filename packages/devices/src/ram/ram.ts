@@ -19,6 +19,9 @@ export const WASM_PAGE_SIZE = 0x1_0000;
 /** Largest RAM a wasm32 memory can hold: 65536 pages of 64 KiB = 4 GiB. */
 export const RAM_MAX_SIZE = 65536 * WASM_PAGE_SIZE;
 
+/** Wasm pages added past the guest's RAM for host scratch (see `reserveScratch`): 16 harts' JIT state. */
+const SCRATCH_PAGES = 1;
+
 /** The part of `WebAssembly.Memory` RAM relies on (typed here because hvkit's lib settings omit the DOM/wasm typings). */
 export interface WasmMemory {
   /** The bytes of the memory; stays valid because the memory never grows. */
@@ -44,6 +47,12 @@ export class Ram implements RamRegion {
   readonly bytes: Uint8Array;
   /** Little-endian view over `bytes` used by the bus for 2- and 4-byte accesses. */
   readonly view: DataView;
+  /**
+   * Host-only bytes after the guest's, in the same memory: harts keep state there that
+   * WebAssembly code compiled by cpu-core's JIT tier reads (never guest-addressable).
+   */
+  private scratchNext: number;
+  private readonly scratchEnd: number;
 
   /** Creates `size` bytes of zeroed RAM at guest-physical `base` (both multiples of 4 KiB). */
   constructor(base: number, size: number) {
@@ -64,7 +73,8 @@ export class Ram implements RamRegion {
       throw new RangeError(`RAM [${hex(base)}, ${hex(base + size)}) ends past the guest-physical limit 2^53`);
     }
     this.size = size;
-    const pages = Math.ceil(size / WASM_PAGE_SIZE);
+    // One more wasm page for host scratch (hart state), when the 4 GiB limit leaves room.
+    const pages = Math.min(Math.ceil(size / WASM_PAGE_SIZE) + SCRATCH_PAGES, RAM_MAX_SIZE / WASM_PAGE_SIZE);
     try {
       this.memory = new wasmMemory({ initial: pages, maximum: pages });
     } catch (cause) {
@@ -74,6 +84,16 @@ export class Ram implements RamRegion {
     }
     this.bytes = new Uint8Array(this.memory.buffer, 0, size);
     this.view = new DataView(this.memory.buffer, 0, size);
+    this.scratchNext = size;
+    this.scratchEnd = pages * WASM_PAGE_SIZE;
+  }
+
+  /** Reserves `bytes` (8-aligned) of host scratch past the guest's RAM; undefined when full. */
+  reserveScratch(bytes: number): number | undefined {
+    const at = Math.ceil(this.scratchNext / 8) * 8;
+    if (at + bytes > this.scratchEnd) return undefined;
+    this.scratchNext = at + bytes;
+    return at;
   }
 
   /** Exclusive end address, base + size. */

@@ -9,7 +9,7 @@
  * allocate per instruction or per slice: the run loop reuses its state and allocates
  * only when it yields to the event loop or ends.
  */
-import { CAUSE, RiscvHart } from '@hvkit/cpu-core';
+import { CAUSE, type JitHotness, RiscvHart } from '@hvkit/cpu-core';
 import {
   Bus,
   CLINT_MTIMECMP_OFFSET,
@@ -194,6 +194,8 @@ export interface VirtMachineOptions {
   readonly wallClock?: () => bigint;
   /** Instructions per slice between board housekeeping; default 100,000. */
   readonly sliceInstructions?: number;
+  /** cpu-core's compiling tier (hot guest pages to WebAssembly); default on unless HVKIT_JIT=0. */
+  readonly jit?: boolean | JitHotness;
   /** Observers for traces. */
   readonly events?: MachineEvents;
   /** Observers of the native SBI firmware (calls served, unhandled traps); only used with `bios: 'native'`. */
@@ -431,6 +433,7 @@ export class VirtMachine {
           bus: this.bus,
           translator: new Mmu(this.bus),
           resetPc: entry,
+          ...(options.jit === undefined ? {} : { jit: options.jit }),
           // The `time` CSR reads the CLINT's mtime, as on QEMU virt (created below, read only while running).
           readTime: () => this.clint.mtime(),
           ...(firmwareHook === undefined
