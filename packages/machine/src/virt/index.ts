@@ -3,9 +3,12 @@ export {
   type BootMode,
   enterMachine,
   enterSupervisor,
+  imageSpans,
   type KernelFormat,
   placeDtb,
   placeInitrd,
+  type ResolvedImages,
+  resolveImages,
   type Span,
 } from './boot.js';
 export {

@@ -198,6 +198,11 @@ export interface VirtMachineOptions {
   readonly events?: MachineEvents;
   /** Observers of the native SBI firmware (calls served, unhandled traps); only used with `bios: 'native'`. */
   readonly sbiEvents?: SbiEvents;
+  /**
+   * Every hart's HS-level trap hook (`HartOptions.hsTrapHook` of the H extension): how
+   * a type-1 hypervisor, native HS-mode software, is told of each trap into HS-mode.
+   */
+  readonly hsTrapHook?: (hart: RiscvHart, cause: number, interrupt: boolean) => boolean;
 }
 
 /** Options of `VirtMachine.run`. */
@@ -437,6 +442,7 @@ export class VirtMachine {
             ? {}
             : { machineTrapHook: (hart: RiscvHart, cause: number) => firmwareHook.handleTrap(hart, cause) }),
           ...(instruction === undefined ? {} : { trace: instruction }),
+          ...(options.hsTrapHook === undefined ? {} : { hsTrapHook: options.hsTrapHook }),
         }),
       );
     }
