@@ -4,7 +4,10 @@ import {
   type PhysicalBus,
   Privilege,
   type StopReason,
+  TRANSLATE_GUEST_PAGE_FAULT,
+  TRANSLATE_HLVX,
   TRANSLATE_PAGE_FAULT,
+  TRANSLATE_VIRT,
   type Translator,
 } from '@hvkit/interfaces';
 import { CSR } from './csr-names.js';
@@ -36,10 +39,30 @@ export interface HartOptions {
    * the hart then continues there instead of entering M-mode.
    */
   readonly machineTrapHook?: (hart: RiscvHart, cause: number) => boolean;
+  /**
+   * The native-hypervisor hook (H extension): called for every trap taken into HS-mode
+   * (not delegated to VS, not going to M), after all trap-entry effects (scause, sepc,
+   * stval, htval, htinst, hstatus.SPV/SPVP/GVA, sstatus.SPP/SPIE/SIE, V=0, priv S,
+   * pc = stvec). The hart then continues from whatever state the hook left: true says the
+   * hook handled the trap (typically emulating something, then `hart.sret()`), false that
+   * it did not, so the hart runs the handler at stvec as hardware would.
+   */
+  readonly hsTrapHook?: (hart: RiscvHart, cause: number, interrupt: boolean) => boolean;
 }
 
 /** mip/mie bit numbers of the standard interrupts (priv spec, "Machine Interrupt Registers"). */
-export const IRQ = { SSIP: 1, MSIP: 3, STIP: 5, MTIP: 7, SEIP: 9, MEIP: 11 } as const;
+export const IRQ = {
+  SSIP: 1,
+  VSSIP: 2,
+  MSIP: 3,
+  STIP: 5,
+  VSTIP: 6,
+  MTIP: 7,
+  SEIP: 9,
+  VSEIP: 10,
+  MEIP: 11,
+  SGEIP: 12,
+} as const;
 
 /** Exception causes (priv spec, mcause table). */
 export const CAUSE = {
@@ -57,6 +80,11 @@ export const CAUSE = {
   FETCH_PAGE_FAULT: 12,
   LOAD_PAGE_FAULT: 13,
   STORE_PAGE_FAULT: 15,
+  ECALL_VS: 10,
+  FETCH_GUEST_PAGE_FAULT: 20,
+  LOAD_GUEST_PAGE_FAULT: 21,
+  VIRTUAL_INSTRUCTION: 22,
+  STORE_GUEST_PAGE_FAULT: 23,
 } as const;
 
 // Execution op ids. The switch in `run` is on these literals (esbuild inlines enum
@@ -163,6 +191,21 @@ enum Op {
   MRET,
   WFI,
   SFENCE_VMA,
+  HLV_B,
+  HLV_BU,
+  HLV_H,
+  HLV_HU,
+  HLVX_HU,
+  HLV_W,
+  HLV_WU,
+  HLVX_WU,
+  HLV_D,
+  HSV_B,
+  HSV_H,
+  HSV_W,
+  HSV_D,
+  HFENCE_VVMA,
+  HFENCE_GVMA,
   // F and D: every op from FP_FIRST on is executed by execFp.
   FLW,
   FSW,
@@ -236,6 +279,10 @@ const OP_OF_ROW = Int32Array.from(ENCODINGS, (e) => {
   const op = Op[key];
   return op === undefined ? Op.ILLEGAL : op; // F/D rows until the FPU lands
 });
+/** For each ENCODINGS row, the row of the 32-bit instruction it executes (itself unless compressed). */
+const BASE_ROW = Int32Array.from(ENCODINGS, (e, i) =>
+  e.exec === undefined ? i : ENCODINGS.findIndex((b) => b.name === e.exec && b.cfmt === undefined),
+);
 
 // mstatus bits (priv spec, "Machine Status Register").
 const MS_SIE = 1 << 1;
@@ -267,15 +314,36 @@ const MSTATUS_WRITABLE =
   MS_TW |
   MS_TSR;
 const SSTATUS_MASK = MS_SIE | MS_SPIE | MS_SPP | MS_FS | MS_SUM | MS_MXR;
+// mstatus bits 39 (MPV) and 38 (GVA), as they sit in the high word (H extension).
+const MSH_MPV = 1 << 7;
+const MSH_GVA = 1 << 6;
+
+// hstatus bits (priv spec, "Hypervisor Status Register"); VSXL (33:32) reads 2.
+const HS_GVA = 1 << 6;
+const HS_SPV = 1 << 7;
+const HS_SPVP = 1 << 8;
+const HS_HU = 1 << 9;
+const HS_VTVM = 1 << 20;
+const HS_VTW = 1 << 21;
+const HS_VTSR = 1 << 22;
+/** Writable hstatus bits: VGEIN is zero (GEILEN = 0), VSBE zero (little-endian only). */
+const HSTATUS_WRITABLE = HS_GVA | HS_SPV | HS_SPVP | HS_HU | HS_VTVM | HS_VTW | HS_VTSR;
+/** hedeleg: bits 0-8, 12, 13, 15 writable; 9-11 and 20-23 read-only zero. */
+const HEDELEG_MASK = 0xb1ff;
+/** The VS-level interrupts (VSSIP, VSTIP, VSEIP): read-only one in mideleg, writable in hideleg, hvip and hie. */
+const VS_IRQS = (1 << IRQ.VSSIP) | (1 << IRQ.VSTIP) | (1 << IRQ.VSEIP);
+/** Exception causes whose tval is a virtual address (GVA is set for them when it is a guest one). */
+const ADDR_CAUSES = 0xb0b0fb;
 /** mstatus bits 35:32: UXL = SXL = 2 (64-bit). */
 const MSTATUS_HI_FIXED = 0xa;
 
 const MIP_S_MASK = (1 << IRQ.SSIP) | (1 << IRQ.STIP) | (1 << IRQ.SEIP);
-const MIE_MASK = MIP_S_MASK | (1 << IRQ.MSIP) | (1 << IRQ.MTIP) | (1 << IRQ.MEIP);
-/** Exceptions that may be delegated to S-mode (all but ECALL from M and reserved ones). */
-const MEDELEG_MASK = 0xb3ff;
-/** misa: MXL=2 and extensions A, C, D, F, I, M, S, U. */
-const MISA_LO = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+const MIE_MASK = MIP_S_MASK | (1 << IRQ.MSIP) | (1 << IRQ.MTIP) | (1 << IRQ.MEIP) | VS_IRQS;
+/** Exceptions that may be delegated to S-mode (all but ECALL from M and reserved ones; with H, 10 and 20-23 too). */
+const MEDELEG_MASK = 0xf0b7ff;
+/** misa: MXL=2 and extensions A, C, D, F, H, I, M, S, U. */
+const MISA_LO =
+  (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 7) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
 const MISA_HI = 2 << 30;
 
 // Slots of 64-bit CSRs held as lo/hi pairs in `c64`.
@@ -293,7 +361,32 @@ const C_SATP = 10;
 const C_MENVCFG = 11;
 const C_SENVCFG = 12;
 const C_STIMECMP = 13;
-const C64_SLOTS = 14;
+const C_VSSCRATCH = 14;
+const C_VSEPC = 15;
+const C_VSCAUSE = 16;
+const C_VSTVAL = 17;
+const C_VSTVEC = 18;
+const C_VSATP = 19;
+const C_HGATP = 20;
+const C_HTVAL = 21;
+const C_HTINST = 22;
+const C_HTIMEDELTA = 23;
+const C_MTVAL2 = 24;
+const C_MTINST = 25;
+const C_HENVCFG = 26;
+const C64_SLOTS = 27;
+/** Which S CSR a V=1 access reaches instead (priv spec, "Hypervisor and Virtual Supervisor CSRs"). */
+const VS_ALIAS: ReadonlyMap<number, number> = new Map([
+  [CSR.sstatus, CSR.vsstatus],
+  [CSR.sie, CSR.vsie],
+  [CSR.stvec, CSR.vstvec],
+  [CSR.sscratch, CSR.vsscratch],
+  [CSR.sepc, CSR.vsepc],
+  [CSR.scause, CSR.vscause],
+  [CSR.stval, CSR.vstval],
+  [CSR.sip, CSR.vsip],
+  [CSR.satp, CSR.vsatp],
+]);
 /** menvcfg.STCE (bit 63): Sstc's stimecmp is enabled. */
 const MENVCFG_STCE_HI = 0x80000000 | 0;
 
@@ -350,6 +443,7 @@ export class RiscvHart implements Hart {
   private readonly readTime: (() => number) | undefined;
   private readonly traceFn: HartOptions['trace'];
   private readonly trapHook: HartOptions['machineTrapHook'];
+  private readonly hsHook: HartOptions['hsTrapHook'];
 
   // RAM fast path.
   private readonly ramBase: number;
@@ -386,6 +480,30 @@ export class RiscvHart implements Hart {
   private scounteren = 0;
   private mcountinhibit = 0;
   private fcsr = 0;
+  // H extension state.
+  /** The virtualization mode V. */
+  private virtV = false;
+  /** mstatus bits 63:32 that are state (MPV, GVA), in their high-word positions. */
+  private mstatusHi = 0;
+  private hstatus = 0;
+  private hedeleg = 0;
+  private hideleg = 0;
+  private hcounteren = 0;
+  /** vsstatus bits 31:0 (the sstatus fields); UXL reads 2. */
+  private vsstatus = 0;
+  /** translate flags for fetches and for loads/stores (TRANSLATE_VIRT when V=1, or MPRV with MPV). */
+  private fetchFlags = 0;
+  private dataFlags = 0;
+  /** Set while an HLV/HSV runs: its faults report a guest virtual address (GVA). */
+  private hlvActive = false;
+  /** Set while a CSR access fails with a virtual-instruction (not illegal-instruction) exception. */
+  private csrVirtual = false;
+  /** htval/mtval2 and htinst/mtinst for the trap being raised (consumed by `trap`). */
+  private trapGpa2 = 0;
+  private trapTinst = 0;
+  private trapGuestVa = false;
+  /** Original address of a split (misaligned) access, for htinst's address offset; NaN when none. */
+  private splitBase = Number.NaN;
   private readonly c64 = new Int32Array(C64_SLOTS * 2);
   /** minstret; a typed cell because the count passes 2^31 and a number field would box on every increment. */
   private readonly instretCell = new Float64Array(1);
@@ -421,6 +539,7 @@ export class RiscvHart implements Hart {
     this.readTime = options.readTime;
     this.traceFn = options.trace;
     this.trapHook = options.machineTrapHook;
+    this.hsHook = options.hsTrapHook;
     this.pc = this.resetPc;
     const ram = options.bus.ram;
     this.ramBase = ram.base;
@@ -453,6 +572,14 @@ export class RiscvHart implements Hart {
     this.c64[C_STIMECMP * 2] = -1;
     this.c64[C_STIMECMP * 2 + 1] = -1;
     this.sstcStip = 0;
+    this.virtV = false;
+    this.mstatusHi = 0;
+    this.hstatus = 0;
+    this.hedeleg = 0;
+    this.hideleg = 0;
+    this.hcounteren = 0;
+    this.vsstatus = 0;
+    this.configureGuestTranslator();
     this.reservation = -1;
     this.waiting = false;
     this.exitRequested = false;
@@ -947,7 +1074,11 @@ export class RiscvHart implements Hart {
           pcCell[0] = pc + len;
           break;
         case Op.ECALL:
-          this.trap(CAUSE.ECALL_U + this.priv, 0, 0);
+          this.trap(
+            this.virtV && this.priv === Privilege.Supervisor ? CAUSE.ECALL_VS : CAUSE.ECALL_U + this.priv,
+            0,
+            0,
+          );
           break;
         case Op.EBREAK:
           this.trapNum(CAUSE.BREAKPOINT, pc);
@@ -965,15 +1096,18 @@ export class RiscvHart implements Hart {
           else this.mret();
           break;
         case Op.SRET:
-          if (this.priv === Privilege.User || (this.priv === Privilege.Supervisor && this.mstatus & MS_TSR)) {
+          if (this.virtV) {
+            if (this.priv === Privilege.User || this.hstatus & HS_VTSR) this.virtualInstruction();
+            else this.sret();
+          } else if (
+            this.priv === Privilege.User ||
+            (this.priv === Privilege.Supervisor && this.mstatus & MS_TSR)
+          ) {
             this.illegal();
           } else this.sret();
           break;
         case Op.WFI:
-          if (this.priv === Privilege.User || (this.priv === Privilege.Supervisor && this.mstatus & MS_TW)) {
-            this.illegal();
-            break;
-          }
+          if (!this.wfiAllowed()) break;
           pcCell[0] = pc + len;
           if ((this.mip & this.mie) === 0) {
             this.waiting = true;
@@ -981,16 +1115,45 @@ export class RiscvHart implements Hart {
           }
           break;
         case Op.SFENCE_VMA:
-          if (this.priv === Privilege.User || (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM)) {
-            this.illegal();
-            break;
+          if (this.virtV) {
+            // At V=1 SFENCE.VMA fences the VS-stage (hstatus.VTVM traps it to the hypervisor).
+            if (this.priv === Privilege.User || this.hstatus & HS_VTVM) {
+              this.virtualInstruction();
+              break;
+            }
+            this.hfenceVvma();
+          } else {
+            if (
+              this.priv === Privilege.User ||
+              (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM)
+            ) {
+              this.illegal();
+              break;
+            }
+            this.tr.flush(
+              rs1 === 0 ? undefined : toNum(xl[rs1]!, xh[rs1]!),
+              rs2 === 0 ? undefined : xl[rs2]! & 0xffff,
+            );
+            this.translationChanged();
           }
-          this.tr.flush(
-            rs1 === 0 ? undefined : toNum(xl[rs1]!, xh[rs1]!),
-            rs2 === 0 ? undefined : xl[rs2]! & 0xffff,
-          );
-          this.translationChanged();
           pcCell[0] = pc + len;
+          break;
+        case Op.HLV_B:
+        case Op.HLV_BU:
+        case Op.HLV_H:
+        case Op.HLV_HU:
+        case Op.HLVX_HU:
+        case Op.HLV_W:
+        case Op.HLV_WU:
+        case Op.HLVX_WU:
+        case Op.HLV_D:
+        case Op.HSV_B:
+        case Op.HSV_H:
+        case Op.HSV_W:
+        case Op.HSV_D:
+        case Op.HFENCE_VVMA:
+        case Op.HFENCE_GVMA:
+          if (this.hypervisorOp(w & 0x3ff, rd, rs1, rs2)) pcCell[0] = pc + len;
           break;
         case Op.LR_W:
         case Op.LR_D:
@@ -1020,7 +1183,7 @@ export class RiscvHart implements Hart {
         case Op.FLD:
         case Op.FSW:
         case Op.FSD: {
-          if ((this.mstatus & MS_FS) === 0) {
+          if (this.fpOff()) {
             this.illegal();
             break;
           }
@@ -1031,13 +1194,13 @@ export class RiscvHart implements Hart {
             if (this.fault !== Fault.None) break;
             this.fl[fr] = v;
             this.fh[fr] = -1; // NaN-box
-            this.mstatus |= MS_FS;
+            this.fpDirty();
           } else if (op === Op.FLD) {
             const v = this.load(xl[rs1]!, xh[rs1]!, imm, 8);
             if (this.fault !== Fault.None) break;
             this.fl[fr] = v;
             this.fh[fr] = this.hiTmp;
-            this.mstatus |= MS_FS;
+            this.fpDirty();
           } else {
             this.store(xl[rs1]!, xh[rs1]!, imm, op === Op.FSW ? 4 : 8, this.fl[fr]!, this.fh[fr]!);
             if (this.fault !== Fault.None) break;
@@ -1115,7 +1278,7 @@ export class RiscvHart implements Hart {
 
   // ---- memory ----------------------------------------------------------------
 
-  /** Effective privilege of loads and stores (mstatus.MPRV selects MPP in M-mode). */
+  /** Effective privilege of loads and stores (mstatus.MPRV selects MPP in M-mode; MPV then selects V=1 in dataFlags). */
   private dataPriv(): Privilege {
     if (this.priv === Privilege.Machine && this.mstatus & MS_MPRV) {
       return ((this.mstatus & MS_MPP) >>> MS_MPP_SHIFT) as Privilege;
@@ -1124,12 +1287,80 @@ export class RiscvHart implements Hart {
   }
 
   private translate(va: number, access: AccessType): number {
-    const pa = this.tr.translate(va, access, access === AccessType.Fetch ? this.priv : this.dataPriv());
-    if (pa < 0) {
-      this.trapNum((pa === TRANSLATE_PAGE_FAULT ? PAGE_FAULT_CAUSE : ACCESS_FAULT_CAUSE)[access]!, va);
-    }
+    const fetch = access === AccessType.Fetch;
+    return this.xlate(
+      va,
+      access,
+      fetch ? this.priv : this.dataPriv(),
+      fetch ? this.fetchFlags : this.dataFlags,
+    );
+  }
+
+  /** Translates with explicit privilege and flags; on a fault takes the trap and returns the negative code. */
+  private xlate(va: number, access: AccessType, priv: Privilege, flags: number): number {
+    const pa = this.tr.translate(va, access, priv, flags);
+    if (pa < 0) this.translateFault(pa, va, access, flags);
     return pa;
   }
+
+  /** Raises the page, guest-page or access fault for a failed translation, with htval/htinst and GVA. */
+  private translateFault(code: number, va: number, access: AccessType, flags: number): void {
+    let cause: number;
+    if (code === TRANSLATE_GUEST_PAGE_FAULT) {
+      cause = GUEST_PAGE_FAULT_CAUSE[access]!;
+      const gpa = this.tr.lastGuestFaultGpa?.() ?? 0;
+      this.trapGpa2 = Math.floor(gpa / 4);
+      if (this.tr.lastGuestFaultImplicit?.() === true) {
+        // Pseudoinstructions for VS-stage page-table accesses (64-bit read or write).
+        this.trapTinst = this.tr.lastGuestFaultWrite?.() === true ? 0x3020 : 0x3000;
+      } else if (access !== AccessType.Fetch) {
+        this.trapTinst = this.transformedInstruction(va);
+      }
+    } else {
+      cause = (code === TRANSLATE_PAGE_FAULT ? PAGE_FAULT_CAUSE : ACCESS_FAULT_CAUSE)[access]!;
+      if ((flags & TRANSLATE_VIRT) !== 0 && access !== AccessType.Fetch) {
+        this.trapTinst = this.transformedInstruction(va);
+      }
+    }
+    if ((flags & TRANSLATE_VIRT) !== 0) this.trapGuestVa = true;
+    this.trapNum(cause, va);
+  }
+
+  /**
+   * htinst/mtinst for a fault of the load, store or atomic at pc (priv spec, "Transformed
+   * Instruction or Pseudoinstruction for mtinst or htinst"): rs1 becomes the offset of the
+   * faulting address in the access, immediates become zero, bit 1 is 0 for compressed.
+   */
+  private transformedInstruction(faultVa: number): number {
+    const inst = this.peekInstruction(this.pc);
+    if (inst < 0) return 0;
+    const d = this.tinstScratch;
+    const row = decode(inst, d);
+    if (row < 0) return 0;
+    const base = ENCODINGS[BASE_ROW[row]!];
+    if (base === undefined) return 0;
+    const offset = Number.isNaN(this.splitBase) ? 0 : Math.max(0, Math.min(31, faultVa - this.splitBase));
+    let t: number;
+    switch (base.format) {
+      case 'IL':
+        t = base.match | (d.rd << 7);
+        break;
+      case 'S':
+        t = base.match | (d.rs2 << 20);
+        break;
+      case 'AMO':
+      case 'LR':
+      case 'HSV':
+        if (d.len !== 4) return 0;
+        t = inst & ~(0x1f << 15);
+        break;
+      default:
+        return 0;
+    }
+    t |= offset << 15;
+    return (d.len === 2 ? t & ~2 : t) >>> 0;
+  }
+  private readonly tinstScratch = newDecoded();
 
   /**
    * Loads `size` bytes from virtual address `va`; returns the low 32 bits (the high
@@ -1192,6 +1423,10 @@ export class RiscvHart implements Hart {
   }
 
   private accessFault(cause: number, va: number): number {
+    if (this.dataFlags !== 0 || this.hlvActive) {
+      this.trapGuestVa = true;
+      this.trapTinst = this.transformedInstruction(va);
+    }
     this.trapNum(cause, va);
     this.fault = Fault.Raised;
     return 0;
@@ -1200,6 +1435,7 @@ export class RiscvHart implements Hart {
   private loadBytewise(va: number, size: number): number {
     let lo = 0;
     let hi = 0;
+    this.splitBase = va;
     for (let i = 0; i < size; i++) {
       const pa = this.translate(va + i, AccessType.Load);
       if (pa < 0) {
@@ -1216,6 +1452,7 @@ export class RiscvHart implements Hart {
       if (i < 4) lo |= b << (8 * i);
       else hi |= b << (8 * (i - 4));
     }
+    this.splitBase = Number.NaN;
     this.hiTmp = hi;
     return lo;
   }
@@ -1282,6 +1519,7 @@ export class RiscvHart implements Hart {
   private storeBytewise(va: number, size: number, lo: number, hi: number): void {
     // Translate every byte first so a fault leaves memory untouched.
     const pas = this.splitPas;
+    this.splitBase = va;
     for (let i = 0; i < size; i++) {
       const pa = this.translate(va + i, AccessType.Store);
       if (pa < 0) {
@@ -1290,6 +1528,7 @@ export class RiscvHart implements Hart {
       }
       pas[i] = pa;
     }
+    this.splitBase = Number.NaN;
     for (let i = 0; i < size; i++) {
       const b = (i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4))) & 0xff;
       const pa = pas[i]!;
@@ -1430,7 +1669,7 @@ export class RiscvHart implements Hart {
    * (mstatus.FS off, or a reserved rounding mode). Flags accrue into fcsr.
    */
   private execFp(op: Op, rdx: number, rs1: number, rs2: number, rs3: number, rmField: number): boolean {
-    if ((this.mstatus & MS_FS) === 0) {
+    if (this.fpOff()) {
       this.illegal();
       return false;
     }
@@ -1622,8 +1861,19 @@ export class RiscvHart implements Hart {
       }
     }
     this.fcsr |= sf.flags & 0x1f;
-    this.mstatus |= MS_FS; // any FP instruction that completes may have written FP state: Dirty
+    this.fpDirty(); // any FP instruction that completes may have written FP state: Dirty
     return true;
+  }
+
+  /** True when FP instructions are off: mstatus.FS, and at V=1 vsstatus.FS too. */
+  private fpOff(): boolean {
+    return (this.mstatus & MS_FS) === 0 || (this.virtV && (this.vsstatus & MS_FS) === 0);
+  }
+
+  /** Marks FP state Dirty (in vsstatus too at V=1, so a guest OS sees its FP state changed). */
+  private fpDirty(): void {
+    this.mstatus |= MS_FS;
+    if (this.virtV) this.vsstatus |= MS_FS;
   }
 
   // ---- instruction fetch and the decoded cache -------------------------------------
@@ -1743,6 +1993,16 @@ export class RiscvHart implements Hart {
 
   /** Forgets the cached fetch translation (satp, privilege, PMP or fence changed). */
   private translationChanged(): void {
+    const ms = this.mstatus;
+    this.fetchFlags = this.virtV ? TRANSLATE_VIRT : 0;
+    this.dataFlags =
+      this.virtV ||
+      (this.priv === Privilege.Machine &&
+        (ms & MS_MPRV) !== 0 &&
+        (ms & MS_MPP) !== MS_MPP &&
+        (this.mstatusHi & MSH_MPV) !== 0)
+        ? TRANSLATE_VIRT
+        : 0;
     this.fetchPage = undefined;
     this.fetchVBase = Number.NaN;
     this.intrCheck = true; // makes run() reload its fetch locals
@@ -1778,7 +2038,7 @@ export class RiscvHart implements Hart {
 
   /** Reads the instruction bits at `pc` (unsigned) without side effects, for traces and messages; -1 if unreadable. */
   peekInstruction(pc: number): number {
-    const pa = this.tr.translate(pc, AccessType.Fetch, this.priv);
+    const pa = this.tr.translate(pc, AccessType.Fetch, this.priv, this.fetchFlags);
     if (pa < 0) return -1;
     const off = pa - this.ramBase;
     if (!(off >= 0 && off + 2 <= this.ramSize)) return -1;
@@ -1794,52 +2054,104 @@ export class RiscvHart implements Hart {
     this.trapNum(CAUSE.ILLEGAL_INSTRUCTION, inst < 0 ? 0 : inst >>> 0);
   }
 
+  /** Virtual-instruction exception (cause 22): tval as for an illegal instruction. */
+  private virtualInstruction(): void {
+    const inst = this.peekInstruction(this.pc);
+    this.trapNum(CAUSE.VIRTUAL_INSTRUCTION, inst < 0 ? 0 : inst >>> 0);
+  }
+
   /** Takes exception `cause` with tval given as a number. */
   private trapNum(cause: number, tval: number): void {
     this.trap(cause, tval | 0, Math.floor(tval / TWO32) | 0);
   }
 
   /**
-   * Takes an exception (or, with `interrupt`, an interrupt) at the current pc:
-   * delegated to S-mode when medeleg/mideleg say so and the hart is not in M-mode.
+   * Takes an exception (or, with `interrupt`, an interrupt) at the current pc, routed as
+   * priv spec "Trap Entry" (H) says: to M-mode unless medeleg/mideleg delegate it, then to
+   * HS-mode unless V=1 and hedeleg/hideleg delegate it further to VS-mode.
    */
   private trap(cause: number, tvalLo: number, tvalHi: number, interrupt = false): void {
     this.fault = Fault.Raised;
+    const gpa2 = this.trapGpa2;
+    const tinst = interrupt ? 0 : this.trapTinst;
+    const virt = this.virtV;
+    const gva =
+      !interrupt && ((ADDR_CAUSES >>> cause) & 1) !== 0 && (virt || this.trapGuestVa || this.hlvActive);
+    this.trapGpa2 = 0;
+    this.trapTinst = 0;
+    this.trapGuestVa = false;
+    this.splitBase = Number.NaN;
     const epc = this.pc;
     const c64 = this.c64;
+    const priv = this.priv;
     const deleg =
-      this.priv !== Privilege.Machine && ((interrupt ? this.mideleg : this.medeleg) >>> cause) & 1;
+      priv !== Privilege.Machine &&
+      (((interrupt ? this.mideleg | VS_IRQS : this.medeleg) >>> cause) & 1) !== 0;
     if (!deleg && !interrupt && this.trapHook?.(this, cause)) return;
     const epcLo = epc | 0;
     const epcHi = Math.floor(epc / TWO32) | 0;
-    let ms = this.mstatus;
     let tvecSlot: number;
-    if (deleg) {
+    let vector = cause;
+    let toHs = false;
+    if (deleg && virt && (((interrupt ? this.hideleg : this.hedeleg) >>> cause) & 1) !== 0) {
+      // Into VS-mode: V stays 1; VS-level interrupt causes read as their S-level ones.
+      if (interrupt && (cause === IRQ.VSSIP || cause === IRQ.VSTIP || cause === IRQ.VSEIP))
+        vector = cause - 1;
+      c64[C_VSEPC * 2] = epcLo;
+      c64[C_VSEPC * 2 + 1] = epcHi;
+      c64[C_VSCAUSE * 2] = vector;
+      c64[C_VSCAUSE * 2 + 1] = interrupt ? INTERRUPT_HI : 0;
+      c64[C_VSTVAL * 2] = tvalLo;
+      c64[C_VSTVAL * 2 + 1] = tvalHi;
+      const vs = this.vsstatus;
+      this.vsstatus = (vs & ~(MS_SPP | MS_SPIE | MS_SIE)) | (priv << 8) | (vs & MS_SIE ? MS_SPIE : 0);
+      this.priv = Privilege.Supervisor;
+      tvecSlot = C_VSTVEC;
+    } else if (deleg) {
+      const ms = this.mstatus;
       c64[C_SEPC * 2] = epcLo;
       c64[C_SEPC * 2 + 1] = epcHi;
       c64[C_SCAUSE * 2] = cause;
       c64[C_SCAUSE * 2 + 1] = interrupt ? INTERRUPT_HI : 0;
       c64[C_STVAL * 2] = tvalLo;
       c64[C_STVAL * 2 + 1] = tvalHi;
-      ms = (ms & ~(MS_SPP | MS_SPIE | MS_SIE)) | (this.priv << 8) | (ms & MS_SIE ? MS_SPIE : 0);
+      c64[C_HTVAL * 2] = gpa2 | 0;
+      c64[C_HTVAL * 2 + 1] = Math.floor(gpa2 / TWO32) | 0;
+      c64[C_HTINST * 2] = tinst;
+      c64[C_HTINST * 2 + 1] = 0;
+      let hs = this.hstatus & ~(HS_SPV | HS_GVA);
+      if (virt) hs = (hs & ~HS_SPVP) | HS_SPV | (priv === Privilege.Supervisor ? HS_SPVP : 0);
+      if (gva) hs |= HS_GVA;
+      this.hstatus = hs;
+      this.mstatus = (ms & ~(MS_SPP | MS_SPIE | MS_SIE)) | (priv << 8) | (ms & MS_SIE ? MS_SPIE : 0);
       this.priv = Privilege.Supervisor;
+      this.virtV = false;
       tvecSlot = C_STVEC;
+      toHs = true;
     } else {
+      const ms = this.mstatus;
       c64[C_MEPC * 2] = epcLo;
       c64[C_MEPC * 2 + 1] = epcHi;
       c64[C_MCAUSE * 2] = cause;
       c64[C_MCAUSE * 2 + 1] = interrupt ? INTERRUPT_HI : 0;
       c64[C_MTVAL * 2] = tvalLo;
       c64[C_MTVAL * 2 + 1] = tvalHi;
-      ms = (ms & ~(MS_MPP | MS_MPIE | MS_MIE)) | (this.priv << MS_MPP_SHIFT) | (ms & MS_MIE ? MS_MPIE : 0);
+      c64[C_MTVAL2 * 2] = gpa2 | 0;
+      c64[C_MTVAL2 * 2 + 1] = Math.floor(gpa2 / TWO32) | 0;
+      c64[C_MTINST * 2] = tinst;
+      c64[C_MTINST * 2 + 1] = 0;
+      this.mstatusHi = (virt ? MSH_MPV : 0) | (gva ? MSH_GVA : 0);
+      this.mstatus =
+        (ms & ~(MS_MPP | MS_MPIE | MS_MIE)) | (priv << MS_MPP_SHIFT) | (ms & MS_MIE ? MS_MPIE : 0);
       this.priv = Privilege.Machine;
+      this.virtV = false;
       tvecSlot = C_MTVEC;
     }
-    this.mstatus = ms;
     const tvLo = c64[tvecSlot * 2]!;
     const base = toNum(tvLo & ~3, c64[tvecSlot * 2 + 1]!);
-    this.pc = interrupt && (tvLo & 3) === 1 ? base + 4 * cause : base;
+    this.pc = interrupt && (tvLo & 3) === 1 ? base + 4 * vector : base;
     this.privilegeChanged();
+    if (toHs) this.hsHook?.(this, cause, interrupt);
   }
 
   private mret(): void {
@@ -1848,18 +2160,41 @@ export class RiscvHart implements Hart {
     let next = (ms & ~(MS_MPP | MS_MIE)) | MS_MPIE | (ms & MS_MPIE ? MS_MIE : 0);
     if (mpp !== Privilege.Machine) next &= ~MS_MPRV;
     this.mstatus = next;
+    this.virtV = mpp !== Privilege.Machine && (this.mstatusHi & MSH_MPV) !== 0;
+    this.mstatusHi &= ~MSH_MPV;
     this.priv = mpp;
     this.pc = toNum(this.c64[C_MEPC * 2]!, this.c64[C_MEPC * 2 + 1]!);
     this.privilegeChanged();
   }
 
-  private sret(): void {
+  /**
+   * SRET as executed at the current mode, without the privilege checks (priv spec "Trap
+   * Return"): from HS (or M) it returns to the mode in sstatus.SPP with V = hstatus.SPV; at
+   * V=1 it returns within the guest through vsstatus and vsepc. A native HS-mode hypervisor
+   * (`hsTrapHook`) calls it to resume the guest.
+   */
+  sret(): void {
+    if (this.virtV) {
+      const vs = this.vsstatus;
+      this.vsstatus = (vs & ~(MS_SPP | MS_SIE)) | MS_SPIE | (vs & MS_SPIE ? MS_SIE : 0);
+      this.priv = (vs & MS_SPP ? Privilege.Supervisor : Privilege.User) as Privilege;
+      this.pc = toNum(this.c64[C_VSEPC * 2]!, this.c64[C_VSEPC * 2 + 1]!);
+      this.privilegeChanged();
+      return;
+    }
     const ms = this.mstatus;
     const spp = (ms & MS_SPP ? Privilege.Supervisor : Privilege.User) as Privilege;
     this.mstatus = ((ms & ~(MS_SPP | MS_SIE)) | MS_SPIE | (ms & MS_SPIE ? MS_SIE : 0)) & ~MS_MPRV;
+    this.virtV = (this.hstatus & HS_SPV) !== 0;
+    this.hstatus &= ~HS_SPV;
     this.priv = spp;
     this.pc = toNum(this.c64[C_SEPC * 2]!, this.c64[C_SEPC * 2 + 1]!);
     this.privilegeChanged();
+  }
+
+  /** The virtualization mode V (H extension): true while the hart runs in VS-mode or VU-mode. */
+  get virt(): boolean {
+    return this.virtV;
   }
 
   private privilegeChanged(): void {
@@ -1867,16 +2202,172 @@ export class RiscvHart implements Hart {
     this.intrCheck = true;
   }
 
-  /** Takes the highest-priority pending and enabled interrupt, if any (priv spec order: MEI, MSI, MTI, SEI, SSI, STI). */
+  /** WFI's privilege checks (TW, and VTW at V=1); false when it trapped. */
+  private wfiAllowed(): boolean {
+    if (this.priv === Privilege.Machine) return true;
+    if (this.mstatus & MS_TW) {
+      this.illegal();
+      return false;
+    }
+    if (this.virtV) {
+      // No bounded wait is modelled: VU-mode, or VS-mode with VTW, traps at once.
+      if (this.priv === Privilege.User || this.hstatus & HS_VTW) {
+        this.virtualInstruction();
+        return false;
+      }
+      return true;
+    }
+    if (this.priv === Privilege.User) {
+      this.illegal();
+      return false;
+    }
+    return true;
+  }
+
+  /** HLV, HLVX, HSV, HFENCE.VVMA, HFENCE.GVMA (priv spec, hypervisor instructions); false when it trapped. */
+  private hypervisorOp(op: Op, rd: number, rs1: number, rs2: number): boolean {
+    if (this.virtV) {
+      this.virtualInstruction();
+      return false;
+    }
+    const fence = op === Op.HFENCE_VVMA || op === Op.HFENCE_GVMA;
+    if (this.priv === Privilege.User && (fence || (this.hstatus & HS_HU) === 0)) {
+      this.illegal();
+      return false;
+    }
+    const xl = this.xl;
+    const xh = this.xh;
+    if (fence) {
+      const a = rs1 === 0 ? undefined : toNum(xl[rs1]!, xh[rs1]!);
+      if (op === Op.HFENCE_GVMA) {
+        if (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM) {
+          this.illegal();
+          return false;
+        }
+        this.tr.hfenceGvma?.(a, rs2 === 0 ? undefined : xl[rs2]!);
+      } else this.tr.hfenceVvma?.(a, rs2 === 0 ? undefined : xl[rs2]! & 0xffff);
+      this.translationChanged();
+      return true;
+    }
+    const va = toNum(xl[rs1]!, xh[rs1]!);
+    const priv = this.hstatus & HS_SPVP ? Privilege.Supervisor : Privilege.User;
+    this.hlvActive = true;
+    let ok: boolean;
+    if (op >= Op.HSV_B) {
+      const size = 1 << (op - Op.HSV_B);
+      ok = this.vmStore(va, size, xl[rs2]!, xh[rs2]!, priv);
+    } else {
+      const hlvx = op === Op.HLVX_HU || op === Op.HLVX_WU;
+      const size = op === Op.HLV_D ? 8 : op >= Op.HLV_W ? 4 : op >= Op.HLV_H ? 2 : 1;
+      const v = this.vmLoad(va, size, priv, TRANSLATE_VIRT | (hlvx ? TRANSLATE_HLVX : 0));
+      ok = v !== undefined;
+      if (v !== undefined) {
+        const signed = op === Op.HLV_B || op === Op.HLV_H || op === Op.HLV_W;
+        if (size === 8) {
+          xl[rd] = v;
+          xh[rd] = this.hiTmp;
+        } else {
+          const sh = 32 - 8 * size;
+          const lo = signed ? (v << sh) >> sh : sh === 0 ? v : v & ((1 << (8 * size)) - 1);
+          xl[rd] = lo;
+          xh[rd] = signed ? lo >> 31 : 0;
+        }
+      }
+    }
+    this.hlvActive = false;
+    return ok;
+  }
+
+  /** An HLV/HLVX load of `size` bytes at guest virtual `va`; undefined when it trapped (high word in hiTmp). */
+  private vmLoad(va: number, size: number, priv: Privilege, flags: number): number | undefined {
+    let lo = 0;
+    let hi = 0;
+    const split = (va & (PAGE_SIZE - 1)) + size > PAGE_SIZE;
+    if (split) this.splitBase = va;
+    let pa = 0;
+    for (let i = 0; i < size; i++) {
+      if (i === 0 || split) {
+        pa = this.xlate(va + i, AccessType.Load, priv, flags);
+        if (pa < 0) return undefined;
+      } else pa++;
+      const off = pa - this.ramBase;
+      let b: number;
+      if (off >= 0 && off < this.ramSize) b = this.ramU8[off]!;
+      else {
+        b = this.bus.read(pa as never, 1);
+        if (b < 0) {
+          this.accessFault(CAUSE.LOAD_ACCESS, va + i);
+          return undefined;
+        }
+      }
+      if (i < 4) lo |= b << (8 * i);
+      else hi |= b << (8 * (i - 4));
+    }
+    this.splitBase = Number.NaN;
+    this.hiTmp = hi;
+    return lo;
+  }
+
+  /** An HSV store of the low `size` bytes of (lo, hi) at guest virtual `va`; false when it trapped. */
+  private vmStore(va: number, size: number, lo: number, hi: number, priv: Privilege): boolean {
+    const pas = this.splitPas;
+    const split = (va & (PAGE_SIZE - 1)) + size > PAGE_SIZE;
+    if (split) this.splitBase = va;
+    for (let i = 0; i < size; i++) {
+      if (i === 0 || split) {
+        const pa = this.xlate(va + i, AccessType.Store, priv, TRANSLATE_VIRT);
+        if (pa < 0) return false;
+        pas[i] = pa;
+      } else pas[i] = pas[i - 1]! + 1;
+    }
+    this.splitBase = Number.NaN;
+    for (let i = 0; i < size; i++) {
+      const b = (i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4))) & 0xff;
+      const pa = pas[i]!;
+      const off = pa - this.ramBase;
+      if (off >= 0 && off < this.ramSize) {
+        this.ramU8[off] = b;
+        if (this.decoded[off >>> 12] !== undefined) this.invalidateCode(off >>> 12);
+      } else if (!this.bus.write(pa as never, 1, b)) {
+        this.accessFault(CAUSE.STORE_ACCESS, va + i);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** HFENCE.GVMA for a native hypervisor: drops every G-stage (so every V=1) translation. */
+  hfenceGvma(): void {
+    this.tr.hfenceGvma?.();
+    this.translationChanged();
+  }
+
+  /** HFENCE.VVMA for a native hypervisor: drops every VS-stage translation. */
+  hfenceVvma(): void {
+    this.tr.hfenceVvma?.();
+    this.translationChanged();
+  }
+
+  /**
+   * Takes the highest-priority pending and enabled interrupt, if any: M-level first, then
+   * HS-level, then (at V=1) VS-level; within one level MEI, MSI, MTI, SEI, SSI, STI, SGEI,
+   * VSEI, VSSI, VSTI (priv spec, "Machine Interrupt Registers" and H "hip").
+   */
   private takeInterrupt(): void {
     const pending = this.mip & this.mie;
     if (pending === 0) return;
     const ms = this.mstatus;
     const priv = this.priv;
-    const mEnabled = priv < Privilege.Machine || (ms & MS_MIE) !== 0;
-    const sEnabled = priv < Privilege.Supervisor || (priv === Privilege.Supervisor && (ms & MS_SIE) !== 0);
-    let m = mEnabled ? pending & ~this.mideleg : 0;
-    if (m === 0) m = sEnabled ? pending & this.mideleg : 0;
+    const deleg = this.mideleg | VS_IRQS;
+    let m = priv < Privilege.Machine || (ms & MS_MIE) !== 0 ? pending & ~deleg : 0;
+    if (m === 0) {
+      const hsEnabled =
+        this.virtV || priv < Privilege.Supervisor || (priv === Privilege.Supervisor && (ms & MS_SIE) !== 0);
+      if (hsEnabled) m = pending & deleg & ~this.hideleg;
+    }
+    if (m === 0 && this.virtV && (priv === Privilege.User || (this.vsstatus & MS_SIE) !== 0)) {
+      m = pending & deleg & this.hideleg;
+    }
     if (m === 0) return;
     for (const cause of INTERRUPT_ORDER) {
       if (m & (1 << cause)) {
@@ -1900,16 +2391,30 @@ export class RiscvHart implements Hart {
     const kind = imm ? op - (Op.CSRRWI - Op.CSRRW) : op;
     const writes = kind === Op.CSRRW || rs1 !== 0;
     const reads = kind !== Op.CSRRW || rd !== 32;
-    // Access checks (priv spec, "CSR Address Mapping Conventions").
-    if (this.priv < ((csr >>> 8) & 3) || (writes && csr >>> 10 === 3)) {
+    // Access checks (priv spec, "CSR Address Mapping Conventions"; H: HS-mode reaches the
+    // hypervisor level 2, and at V=1 what HS could do raises a virtual-instruction exception).
+    const level = (csr >>> 8) & 3;
+    const readOnly = csr >>> 10 === 3;
+    if (this.virtV) {
+      if (level === 3 || (writes && readOnly)) {
+        this.illegal();
+        return false;
+      }
+      if (level === 2 || (level === 1 && this.priv === Privilege.User)) {
+        if (this.csrExistsForHs(csr)) this.virtualInstruction();
+        else this.illegal();
+        return false;
+      }
+    } else if ((this.priv === Privilege.Supervisor ? 2 : this.priv) < level || (writes && readOnly)) {
       this.illegal();
       return false;
     }
+    this.csrVirtual = false;
     let oldLo = 0;
     let oldHi = 0;
     if (reads) {
       if (!this.readCsr(csr)) {
-        this.illegal();
+        this.csrFailed();
         return false;
       }
       oldLo = r.lo;
@@ -1930,7 +2435,7 @@ export class RiscvHart implements Hart {
         nh = oldHi & ~srcHi;
       }
       if (!this.writeCsr(csr, nl, nh)) {
-        this.illegal();
+        this.csrFailed();
         return false;
       }
     }
@@ -1939,21 +2444,60 @@ export class RiscvHart implements Hart {
     return true;
   }
 
-  /** Sstc: M-mode always reaches stimecmp; S-mode needs menvcfg.STCE and mcounteren.TM. */
+  /** The exception for a refused CSR access: virtual instruction when the CSR code said so. */
+  private csrFailed(): void {
+    if (this.csrVirtual) this.virtualInstruction();
+    else this.illegal();
+    this.csrVirtual = false;
+  }
+
+  /** True when HS-mode (V=0) could read `csr` (ignoring mstatus.TVM): decides virtual vs illegal at V=1. */
+  private csrExistsForHs(csr: number): boolean {
+    const priv = this.priv;
+    const virt = this.virtV;
+    const ms = this.mstatus;
+    this.priv = Privilege.Supervisor;
+    this.virtV = false;
+    this.mstatus = ms & ~MS_TVM;
+    const ok = this.readCsr(csr);
+    this.priv = priv;
+    this.virtV = virt;
+    this.mstatus = ms;
+    this.csrVirtual = false;
+    return ok;
+  }
+
+  /**
+   * Sstc: M-mode always reaches stimecmp; S-mode needs menvcfg.STCE and mcounteren.TM. At V=1
+   * the access would reach vstimecmp, which needs henvcfg.STCE (read-only zero here): virtual instruction.
+   */
   private stimecmpAllowed(): boolean {
     if (this.priv === Privilege.Machine) return true;
-    return (this.c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI) !== 0 && (this.mcounteren & 2) !== 0;
+    const ok = (this.c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI) !== 0 && (this.mcounteren & 2) !== 0;
+    if (ok && this.virtV) {
+      this.csrVirtual = true;
+      return false;
+    }
+    return ok;
   }
 
   private counterAllowed(csr: number): boolean {
     const bit = 1 << (csr & 31);
     if (this.priv < Privilege.Machine && !(this.mcounteren & bit)) return false;
-    if (this.priv < Privilege.Supervisor && !(this.scounteren & bit)) return false;
+    if (this.virtV && !(this.hcounteren & bit)) {
+      this.csrVirtual = true;
+      return false;
+    }
+    if (this.priv < Privilege.Supervisor && !(this.scounteren & bit)) {
+      this.csrVirtual = this.virtV;
+      return false;
+    }
     return true;
   }
 
   /** Reads a CSR into `r`; false when it does not exist (or is not accessible from here). */
   readCsr(csr: number): boolean {
+    if (this.virtV) csr = VS_ALIAS.get(csr) ?? csr;
     const c64 = this.c64;
     const pair = (slot: number) => {
       r.lo = c64[slot * 2]!;
@@ -1969,7 +2513,7 @@ export class RiscvHart implements Hart {
       case CSR.fflags:
       case CSR.frm:
       case CSR.fcsr:
-        if ((this.mstatus & MS_FS) === 0) return false;
+        if (this.fpOff()) return false;
         r.hi = 0;
         r.lo =
           csr === CSR.fflags ? this.fcsr & 0x1f : csr === CSR.frm ? (this.fcsr >>> 5) & 7 : this.fcsr & 0xff;
@@ -1982,6 +2526,15 @@ export class RiscvHart implements Hart {
         );
       case CSR.time:
         if (this.readTime === undefined || !this.counterAllowed(csr)) return false;
+        // At V=1 the guest's time is offset by htimedelta (mod 2^64).
+        if (this.virtV) {
+          const t = BigInt.asIntN(
+            64,
+            BigInt(this.readTime()) + toBig(c64[C_HTIMEDELTA * 2]!, c64[C_HTIMEDELTA * 2 + 1]!),
+          );
+          fromBig(t);
+          return true;
+        }
         return num(this.readTime());
       case CSR.mcycle:
         return num(this.instretCount + this.cycleOffset);
@@ -1996,9 +2549,69 @@ export class RiscvHart implements Hart {
       case CSR.mstatus: {
         const ms = this.mstatus;
         r.lo = ms;
-        r.hi = MSTATUS_HI_FIXED | ((ms & MS_FS) === MS_FS ? INTERRUPT_HI : 0);
+        r.hi = MSTATUS_HI_FIXED | this.mstatusHi | ((ms & MS_FS) === MS_FS ? INTERRUPT_HI : 0);
         return true;
       }
+      case CSR.vsstatus: {
+        const vs = this.vsstatus;
+        r.lo = vs;
+        r.hi = 2 | ((vs & MS_FS) === MS_FS ? INTERRUPT_HI : 0); // UXL = 2, SD
+        return true;
+      }
+      case CSR.hstatus:
+        r.lo = this.hstatus;
+        r.hi = 2; // VSXL = 2
+        return true;
+      case CSR.hedeleg:
+        return num(this.hedeleg);
+      case CSR.hideleg:
+        return num(this.hideleg);
+      case CSR.hie:
+        return num(this.mie & VS_IRQS);
+      case CSR.hip:
+        return num(this.mip & VS_IRQS);
+      case CSR.hvip:
+        return num(this.mipSw & VS_IRQS);
+      case CSR.vsie:
+        return num((this.mie & this.hideleg & VS_IRQS) >>> 1);
+      case CSR.vsip:
+        return num((this.mip & this.hideleg & VS_IRQS) >>> 1);
+      case CSR.hcounteren:
+        return num(this.hcounteren);
+      case CSR.hgeie:
+      case CSR.hgeip:
+        return num(0); // GEILEN = 0
+      case CSR.htval:
+        return pair(C_HTVAL);
+      case CSR.htinst:
+        return pair(C_HTINST);
+      case CSR.mtval2:
+        return pair(C_MTVAL2);
+      case CSR.mtinst:
+        return pair(C_MTINST);
+      case CSR.htimedelta:
+        return pair(C_HTIMEDELTA);
+      case CSR.henvcfg:
+        return pair(C_HENVCFG);
+      case CSR.hgatp:
+        if (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM) return false;
+        return pair(C_HGATP);
+      case CSR.vsatp:
+        if (this.virtV && this.hstatus & HS_VTVM) {
+          this.csrVirtual = true;
+          return false;
+        }
+        return pair(C_VSATP);
+      case CSR.vstvec:
+        return pair(C_VSTVEC);
+      case CSR.vsscratch:
+        return pair(C_VSSCRATCH);
+      case CSR.vsepc:
+        return pair(C_VSEPC);
+      case CSR.vscause:
+        return pair(C_VSCAUSE);
+      case CSR.vstval:
+        return pair(C_VSTVAL);
       case CSR.misa:
         r.lo = MISA_LO;
         r.hi = MISA_HI;
@@ -2006,7 +2619,7 @@ export class RiscvHart implements Hart {
       case CSR.medeleg:
         return num(this.medeleg);
       case CSR.mideleg:
-        return num(this.mideleg);
+        return num(this.mideleg | VS_IRQS);
       case CSR.mie:
         return num(this.mie);
       case CSR.mip:
@@ -2088,6 +2701,7 @@ export class RiscvHart implements Hart {
 
   /** Writes a CSR (WARL rules applied); false when it does not exist here. */
   writeCsr(csr: number, lo: number, hi: number): boolean {
+    if (this.virtV) csr = VS_ALIAS.get(csr) ?? csr;
     const c64 = this.c64;
     const set = (slot: number, l: number, h: number) => {
       c64[slot * 2] = l;
@@ -2098,11 +2712,11 @@ export class RiscvHart implements Hart {
       case CSR.fflags:
       case CSR.frm:
       case CSR.fcsr:
-        if ((this.mstatus & MS_FS) === 0) return false;
+        if (this.fpOff()) return false;
         if (csr === CSR.fflags) this.fcsr = (this.fcsr & ~0x1f) | (lo & 0x1f);
         else if (csr === CSR.frm) this.fcsr = (this.fcsr & 0x1f) | ((lo & 7) << 5);
         else this.fcsr = lo & 0xff;
-        this.mstatus |= MS_FS; // writing FP state makes it Dirty
+        this.fpDirty(); // writing FP state makes it Dirty
         return true;
       case CSR.mstatus:
       case CSR.sstatus: {
@@ -2112,11 +2726,113 @@ export class RiscvHart implements Hart {
         if ((next & MS_MPP) >>> MS_MPP_SHIFT === 2) next = (next & ~MS_MPP) | (this.mstatus & MS_MPP);
         const tlbBits = MS_SUM | MS_MXR | MS_MPRV | MS_MPP;
         const changed = (next ^ this.mstatus) & tlbBits;
+        const mxrChanged = (next ^ this.mstatus) & MS_MXR;
         this.mstatus = next;
+        if (csr === CSR.mstatus) {
+          const nextHi = hi & (MSH_MPV | MSH_GVA);
+          if ((nextHi ^ this.mstatusHi) & MSH_MPV) this.translationChanged();
+          this.mstatusHi = nextHi;
+        }
+        if (mxrChanged) this.configureGuestTranslator();
         if (changed) this.configureTranslator();
         this.intrCheck = true;
         return true;
       }
+      case CSR.vsstatus: {
+        const next = (this.vsstatus & ~SSTATUS_MASK) | (lo & SSTATUS_MASK);
+        const changed = (next ^ this.vsstatus) & (MS_SUM | MS_MXR);
+        this.vsstatus = next;
+        if (changed) this.configureGuestTranslator();
+        this.intrCheck = true;
+        return true;
+      }
+      case CSR.hstatus:
+        this.hstatus = lo & HSTATUS_WRITABLE;
+        return true;
+      case CSR.hedeleg:
+        this.hedeleg = lo & HEDELEG_MASK;
+        return true;
+      case CSR.hideleg:
+        this.hideleg = lo & VS_IRQS;
+        this.intrCheck = true;
+        return true;
+      case CSR.hie:
+        this.mie = (this.mie & ~VS_IRQS) | (lo & VS_IRQS);
+        this.intrCheck = true;
+        return true;
+      case CSR.hip: {
+        // Only VSSIP (an alias of hvip.VSSIP) is writable in hip.
+        const m = 1 << IRQ.VSSIP;
+        this.mipSw = (this.mipSw & ~m) | (lo & m);
+        this.intrCheck = true;
+        return true;
+      }
+      case CSR.hvip:
+        this.mipSw = (this.mipSw & ~VS_IRQS) | (lo & VS_IRQS);
+        this.intrCheck = true;
+        return true;
+      case CSR.vsie: {
+        const m = this.hideleg & VS_IRQS;
+        this.mie = (this.mie & ~m) | ((lo << 1) & m);
+        this.intrCheck = true;
+        return true;
+      }
+      case CSR.vsip: {
+        // Only SSIP (hvip.VSSIP underneath) is writable, and only when delegated.
+        const m = this.hideleg & (1 << IRQ.VSSIP);
+        this.mipSw = (this.mipSw & ~m) | ((lo << 1) & m);
+        this.intrCheck = true;
+        return true;
+      }
+      case CSR.hcounteren:
+        this.hcounteren = lo >>> 0;
+        return true;
+      case CSR.hgeie:
+        return true; // GEILEN = 0: read-only zero
+      case CSR.htval:
+        return set(C_HTVAL, lo, hi);
+      case CSR.htinst:
+        return set(C_HTINST, lo, hi);
+      case CSR.mtval2:
+        return set(C_MTVAL2, lo, hi);
+      case CSR.mtinst:
+        return set(C_MTINST, lo, hi);
+      case CSR.htimedelta:
+        return set(C_HTIMEDELTA, lo, hi);
+      case CSR.henvcfg:
+        return set(C_HENVCFG, lo & 1, 0); // FIOM only (no STCE, PBMTE, ADUE)
+      case CSR.hgatp: {
+        if (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM) return false;
+        const mode = hi >>> 28;
+        // Unsupported modes leave hgatp unchanged; VMIDLEN = 0; PPN[1:0] read as zero (16 KiB root).
+        if (mode !== 0 && mode !== 8 && mode !== 9) return true;
+        set(C_HGATP, lo & ~3, hi & 0xf0000fff);
+        this.configureGuestTranslator();
+        return true;
+      }
+      case CSR.vsatp: {
+        if (this.virtV && this.hstatus & HS_VTVM) {
+          this.csrVirtual = true;
+          return false;
+        }
+        const mode = hi >>> 28;
+        if (mode !== 0 && mode !== 8 && mode !== 9) return true;
+        set(C_VSATP, lo, hi);
+        this.configureGuestTranslator();
+        return true;
+      }
+      case CSR.vstvec: {
+        const mode = (lo & 3) > 1 ? 0 : lo & 3;
+        return set(C_VSTVEC, (lo & ~3) | mode, hi);
+      }
+      case CSR.vsscratch:
+        return set(C_VSSCRATCH, lo, hi);
+      case CSR.vsepc:
+        return set(C_VSEPC, lo & ~1, hi);
+      case CSR.vscause:
+        return set(C_VSCAUSE, lo, hi);
+      case CSR.vstval:
+        return set(C_VSTVAL, lo, hi);
       case CSR.misa:
         return true; // fixed extensions: writes are ignored (WARL)
       case CSR.medeleg:
@@ -2134,12 +2850,16 @@ export class RiscvHart implements Hart {
         this.mie = (this.mie & ~this.mideleg) | (lo & this.mideleg);
         this.intrCheck = true;
         return true;
-      case CSR.mip:
-        // With Sstc on, STIP follows stimecmp and is read-only here.
-        this.mipSw =
-          lo & (this.c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI ? MIP_S_MASK & ~(1 << IRQ.STIP) : MIP_S_MASK);
+      case CSR.mip: {
+        // With Sstc on, STIP follows stimecmp and is read-only here; of the VS bits only
+        // VSSIP (hvip.VSSIP) is writable through mip, VSTIP and VSEIP keep their hvip value.
+        const m =
+          (this.c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI ? MIP_S_MASK & ~(1 << IRQ.STIP) : MIP_S_MASK) |
+          (1 << IRQ.VSSIP);
+        this.mipSw = (this.mipSw & ~(MIP_S_MASK | (1 << IRQ.VSSIP))) | (lo & m);
         this.intrCheck = true;
         return true;
+      }
       case CSR.sip: {
         // Only SSIP is writable through sip, and only when delegated.
         const m = this.mideleg & (1 << IRQ.SSIP);
@@ -2229,6 +2949,21 @@ export class RiscvHart implements Hart {
     }
   }
 
+  /** Hands vsatp, hgatp, vsstatus.SUM/MXR and mstatus.MXR to the translator (H extension). */
+  private configureGuestTranslator(): void {
+    const c64 = this.c64;
+    this.tr.configureGuest?.(
+      c64[C_VSATP * 2]!,
+      c64[C_VSATP * 2 + 1]!,
+      c64[C_HGATP * 2]!,
+      c64[C_HGATP * 2 + 1]!,
+      (this.vsstatus & MS_SUM) !== 0,
+      (this.vsstatus & MS_MXR) !== 0,
+      (this.mstatus & MS_MXR) !== 0,
+    );
+    this.translationChanged();
+  }
+
   private configureTranslator(): void {
     const ms = this.mstatus;
     this.tr.configure(
@@ -2243,11 +2978,34 @@ export class RiscvHart implements Hart {
   /** Reads a CSR as an unsigned bigint regardless of privilege (debuggers, tests); throws for a CSR that does not exist. */
   readCsrBig(csr: number): bigint {
     const priv = this.priv;
+    const virt = this.virtV;
     this.priv = Privilege.Machine;
+    this.virtV = false;
     const ok = this.readCsr(csr);
     this.priv = priv;
+    this.virtV = virt;
+    this.csrVirtual = false;
     if (!ok) throw new RangeError(`no CSR 0x${csr.toString(16)}`);
     return BigInt.asUintN(64, toBig(r.lo, r.hi));
+  }
+
+  /**
+   * Writes a CSR as native M-mode or HS-mode software would (V=0, no privilege check),
+   * with its WARL rules and the flushes it implies (satp, vsatp, hgatp, PMP, ...); for a
+   * native hypervisor. Throws for a CSR that does not exist.
+   */
+  writeCsrBig(csr: number, value: bigint): void {
+    const priv = this.priv;
+    const virt = this.virtV;
+    this.priv = Privilege.Machine;
+    this.virtV = false;
+    fromBig(BigInt.asIntN(64, value));
+    const ok = this.writeCsr(csr, r.lo, r.hi);
+    this.priv = priv;
+    this.virtV = virt;
+    this.csrVirtual = false;
+    this.translationChanged(); // flags depend on the real mode, restored just now
+    if (!ok) throw new RangeError(`no CSR 0x${csr.toString(16)}`);
   }
 
   /** The disassembly of the instruction at pc, for error messages. */
@@ -2259,7 +3017,23 @@ export class RiscvHart implements Hart {
 
 const PAGE_FAULT_CAUSE = [CAUSE.FETCH_PAGE_FAULT, CAUSE.LOAD_PAGE_FAULT, CAUSE.STORE_PAGE_FAULT];
 const ACCESS_FAULT_CAUSE = [CAUSE.FETCH_ACCESS, CAUSE.LOAD_ACCESS, CAUSE.STORE_ACCESS];
-const INTERRUPT_ORDER = [IRQ.MEIP, IRQ.MSIP, IRQ.MTIP, IRQ.SEIP, IRQ.SSIP, IRQ.STIP] as const;
+const GUEST_PAGE_FAULT_CAUSE = [
+  CAUSE.FETCH_GUEST_PAGE_FAULT,
+  CAUSE.LOAD_GUEST_PAGE_FAULT,
+  CAUSE.STORE_GUEST_PAGE_FAULT,
+];
+const INTERRUPT_ORDER = [
+  IRQ.MEIP,
+  IRQ.MSIP,
+  IRQ.MTIP,
+  IRQ.SEIP,
+  IRQ.SSIP,
+  IRQ.STIP,
+  IRQ.SGEIP,
+  IRQ.VSEIP,
+  IRQ.VSSIP,
+  IRQ.VSTIP,
+] as const;
 
 /** Signed 64-bit a < b on pairs. */
 function lt(al: number, ah: number, bl: number, bh: number): boolean {

@@ -1,5 +1,5 @@
 // Public face of @hvkit/mmu: address translation and PMP for one RISC-V hart.
-export { Mmu, type MmuOptions, type MmuState, SatpMode, satpModeSupported } from './mmu.js';
+export { HgatpMode, Mmu, type MmuOptions, type MmuState, SatpMode, satpModeSupported } from './mmu.js';
 export { PMP_A, PMP_ENTRIES, PMP_L, PMP_R, PMP_W, PMP_X, Pmp, PmpMatch } from './pmp.js';
 export {
   PageWalker,

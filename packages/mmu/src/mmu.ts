@@ -5,6 +5,8 @@ import {
   type SnapshotState,
   type Snapshottable,
   TRANSLATE_ACCESS_FAULT,
+  TRANSLATE_GUEST_PAGE_FAULT,
+  TRANSLATE_HLVX,
   TRANSLATE_PAGE_FAULT,
   type Translator,
 } from '@hvkit/interfaces';
@@ -15,12 +17,19 @@ import {
   PHYS_LIMIT,
   type PhysicalChecker,
   PTE_D,
+  PTE_R,
+  PTE_U,
+  PTE_W,
+  PTE_X,
   WALK_OK,
   WALK_RETRY,
 } from './walk.js';
 
 /** satp.MODE values (priv spec, "Supervisor Address Translation and Protection Register"). */
 export const SatpMode = { Bare: 0, Sv39: 8, Sv48: 9 } as const;
+
+/** hgatp.MODE values (priv spec, "Hypervisor Guest Address Translation and Protection Register"). */
+export const HgatpMode = { Bare: 0, Sv39x4: 8, Sv48x4: 9 } as const;
 
 /** True for the satp.MODE values this MMU implements (Bare, Sv39, Sv48); the hart ignores satp writes with others. */
 export function satpModeSupported(mode: number): boolean {
@@ -64,6 +73,12 @@ const CONTEXT_BASE = 16;
  * atomic update there).
  */
 const MAX_WALK_ATTEMPTS = 4;
+/**
+ * Context id of every V=1 (two-stage) TLB entry: never equal to a V=0 context, so those
+ * entries never hit for V=0. They are dropped together whenever vsatp, hgatp or
+ * mstatus.MXR change and on every HFENCE (VMID and VS ASID are not tagged).
+ */
+const VIRT_CTX = 1 << 20;
 
 // The permission word of a TLB entry has one bit per (privilege, access, SUM, MXR):
 // bit = priv * 12 + access * 4 + SUM * 2 + MXR, with priv 0 (U) or 1 (S). A hit is one
@@ -158,6 +173,30 @@ export class Mmu implements Translator, PhysicalChecker, Snapshottable<MmuState>
   private readonly ctxRoot = new Float64Array(CONTEXT_SLOTS);
   private ctxNext = 0;
 
+  // Two-stage translation (H extension), as `configureGuest` last gave it.
+  private vsMode = 0;
+  private vsLevels = 3;
+  private vsRoot = 0;
+  private gMode = 0;
+  private gLevels = 3;
+  private gRoot = 0;
+  /** mstatus.MXR: applies to both stages. */
+  private gMxr = false;
+  /** vsstatus.SUM and vsstatus.MXR || mstatus.MXR as 0/1, for VS-stage permission bits. */
+  private vsSum = 0;
+  private vsMxr = 0;
+  /** Request bit of each `priv * 3 + access` at V=1. */
+  private readonly vneed = new Int32Array(6);
+  private readonly gWalker: PageWalker;
+  private readonly vsWalker: PageWalker;
+  /** D bit of the last G-stage leaf (a TLB entry may take stores only when both stages are dirty). */
+  private gDirty = false;
+  /** Access kinds (bit per AccessType) the last G-stage leaf allowed. */
+  private gAllowed = 0;
+  private faultGpa = 0;
+  private faultImplicit = false;
+  private faultWrite = false;
+
   // Identity cache: PMP masks of physical pages (Bare mode, M-mode, page-table accesses).
   private readonly physPage = new Float64Array(PHYS_CACHE_ENTRIES).fill(Number.NaN);
   private readonly physMask = new Int32Array(PHYS_CACHE_ENTRIES);
@@ -178,7 +217,17 @@ export class Mmu implements Translator, PhysicalChecker, Snapshottable<MmuState>
     this.tlbPerm = new Int32Array(total);
     this.tlbLevel = new Uint8Array(total);
     this.walker = new PageWalker(bus, this);
+    this.gWalker = new PageWalker(bus, this);
+    this.vsWalker = new PageWalker(bus, this, (gpa, write) => {
+      const pa = this.gTranslate(gpa, write ? AccessType.Store : AccessType.Load, false);
+      if (pa === TRANSLATE_GUEST_PAGE_FAULT) {
+        this.faultImplicit = true;
+        this.faultWrite = write;
+      }
+      return pa;
+    });
     this.configure(0, 0, false, false);
+    this.configureGuest(0, 0, 0, 0, false, false, false);
   }
 
   /** Translates `va` for `access` at effective privilege `priv` (Translator.translate). */
@@ -187,7 +236,8 @@ export class Mmu implements Translator, PhysicalChecker, Snapshottable<MmuState>
     return this.uniform;
   }
 
-  translate(va: number, access: AccessType, priv: Privilege): number {
+  translate(va: number, access: AccessType, priv: Privilege, flags?: number): number {
+    if (flags) return this.translateVirt(va, access, priv, flags);
     const vpn = Math.floor(va / PAGE_SIZE);
     if (priv === 3 || this.mode === 0) {
       const j = vpn & (PHYS_CACHE_ENTRIES - 1);
@@ -240,6 +290,75 @@ export class Mmu implements Translator, PhysicalChecker, Snapshottable<MmuState>
     this.asid = asid;
     this.rootPa = rootPa;
     this.ctx = this.contextId(mode, asid, rootPa);
+  }
+
+  /**
+   * Records the H extension's translation state: vsatp and hgatp as 32-bit halves,
+   * vsstatus.SUM/MXR and mstatus.MXR. Drops the V=1 TLB entries when vsatp, hgatp or MXR
+   * change. Throws on an unsupported MODE (the hart must drop such writes).
+   */
+  configureGuest(
+    vsatpLo: number,
+    vsatpHi: number,
+    hgatpLo: number,
+    hgatpHi: number,
+    vsSum: boolean,
+    vsMxr: boolean,
+    mxr: boolean,
+  ): void {
+    const vsMode = vsatpHi >>> 28;
+    const gMode = hgatpHi >>> 28;
+    if (!satpModeSupported(vsMode)) throw new RangeError(`unsupported vsatp.MODE ${vsMode}`);
+    if (!satpModeSupported(gMode)) throw new RangeError(`unsupported hgatp.MODE ${gMode}`);
+    const vsRoot = ((vsatpHi & 0xfff) * 2 ** 32 + (vsatpLo >>> 0)) * PAGE_SIZE;
+    // The G-stage root is 16 KiB aligned: PPN bits 1:0 are ignored.
+    const gRoot = ((hgatpHi & 0xfff) * 2 ** 32 + ((hgatpLo & ~3) >>> 0)) * PAGE_SIZE;
+    if (
+      vsMode !== this.vsMode ||
+      vsRoot !== this.vsRoot ||
+      gMode !== this.gMode ||
+      gRoot !== this.gRoot ||
+      mxr !== this.gMxr
+    ) {
+      this.dropVirt();
+    }
+    this.vsMode = vsMode;
+    this.vsLevels = vsMode === SatpMode.Sv48 ? 4 : 3;
+    this.vsRoot = vsRoot;
+    this.gMode = gMode;
+    this.gLevels = gMode === HgatpMode.Sv48x4 ? 4 : 3;
+    this.gRoot = gRoot;
+    this.gMxr = mxr;
+    this.vsSum = vsSum ? 1 : 0;
+    this.vsMxr = vsMxr || mxr ? 1 : 0;
+    for (let p = 0; p < 2; p++) {
+      for (let a = 0; a < 3; a++) this.vneed[p * 3 + a] = permBit(p, a, this.vsSum, this.vsMxr);
+    }
+  }
+
+  /** HFENCE.VVMA (and SFENCE.VMA at V=1): drops every V=1 translation. */
+  hfenceVvma(_va?: number, _asid?: number): void {
+    this.dropVirt();
+  }
+
+  /** HFENCE.GVMA: drops every V=1 translation (they are cached combined with the G-stage). */
+  hfenceGvma(_gpa?: number, _vmid?: number): void {
+    this.dropVirt();
+  }
+
+  /** The guest physical address of the last TRANSLATE_GUEST_PAGE_FAULT. */
+  lastGuestFaultGpa(): number {
+    return this.faultGpa;
+  }
+
+  /** Whether the last guest-page fault came from a VS-stage page-table access. */
+  lastGuestFaultImplicit(): boolean {
+    return this.faultImplicit;
+  }
+
+  /** Whether that implicit access was the A/D update. */
+  lastGuestFaultWrite(): boolean {
+    return this.faultWrite;
   }
 
   /**
@@ -321,6 +440,7 @@ export class Mmu implements Translator, PhysicalChecker, Snapshottable<MmuState>
     this.ctxMode.fill(-1);
     this.ctx = -1;
     this.configure(0, 0, false, false);
+    this.configureGuest(0, 0, 0, 0, false, false, false);
   }
 
   /** PMP check for the page walker and the slow paths (PhysicalChecker), through the page cache. */
@@ -385,6 +505,121 @@ export class Mmu implements Translator, PhysicalChecker, Snapshottable<MmuState>
       if (w.level > 0) this.superpages = true;
       return pa;
     }
+  }
+
+  /**
+   * Two-stage translation (priv spec, "Two-Stage Address Translation"): the VS-stage under
+   * vsatp, whose page-table accesses go through the G-stage, then the G-stage under hgatp.
+   * Combined translations are cached under VIRT_CTX; HLVX is never cached.
+   */
+  private translateVirt(va: number, access: AccessType, priv: Privilege, flags: number): number {
+    const hlvx = (flags & TRANSLATE_HLVX) !== 0;
+    const p = priv === 0 ? 0 : 1;
+    const vpn = Math.floor(va / PAGE_SIZE);
+    const i = (vpn & this.tlbMask) | (access === AccessType.Fetch ? 0 : this.dataOffset);
+    if (
+      !hlvx &&
+      this.tlbVpn[i] === vpn &&
+      this.tlbCtx[i] === VIRT_CTX &&
+      (this.tlbPerm[i]! & this.vneed[p * 3 + access]!) !== 0
+    ) {
+      this.uniform = true;
+      return va + this.tlbDelta[i]!;
+    }
+    this.faultImplicit = false;
+    this.faultWrite = false;
+    let gpa = va;
+    let perm = -1; // VS-stage Bare: every access allowed there
+    let vsDirty = true;
+    if (this.vsMode !== SatpMode.Bare) {
+      const half = this.vsLevels === 3 ? 2 ** 38 : 2 ** 47;
+      if (!(va >= -half && va < half)) return TRANSLATE_PAGE_FAULT;
+      const w = this.vsWalker;
+      for (let attempt = 1; ; attempt++) {
+        this.walks++;
+        const walked = w.walk(va, this.vsRoot, this.vsLevels, 0);
+        if (walked !== WALK_OK) return walked;
+        perm = PTE_PERM[(w.pteLo >> 1) & 0xf]!;
+        const ok = hlvx
+          ? (w.pteLo & PTE_X) !== 0 && (perm & permBit(p, AccessType.Load, this.vsSum, 1)) !== 0
+          : (perm & this.vneed[p * 3 + access]!) !== 0;
+        if (!ok) return TRANSLATE_PAGE_FAULT;
+        const updated = w.setAccessedDirty(access === AccessType.Store);
+        if (updated === WALK_RETRY) {
+          if (attempt < MAX_WALK_ATTEMPTS) continue;
+          return TRANSLATE_ACCESS_FAULT;
+        }
+        if (updated !== WALK_OK) return updated;
+        break;
+      }
+      const pageSize = LEVEL_SIZE[w.level]!;
+      gpa = w.ppn * PAGE_SIZE + (va - Math.floor(va / pageSize) * pageSize);
+      vsDirty = (w.pteLo & PTE_D) !== 0;
+    }
+    this.faultImplicit = false;
+    const pa = this.gTranslate(gpa, access, hlvx);
+    if (pa < 0) return pa;
+    if (!(pa < PHYS_LIMIT)) return TRANSLATE_ACCESS_FAULT;
+    const pmpMask = this.physPageMask(pa);
+    this.uniform = pmpMask >= 0 && !hlvx;
+    if (pmpMask < 0) return this.pmp.check(pa, access, priv) ? pa : TRANSLATE_ACCESS_FAULT;
+    if ((pmpMask & (1 << access)) === 0) return TRANSLATE_ACCESS_FAULT;
+    if (hlvx) return pa;
+    let cached = perm & PMP_EXPAND[pmpMask & 7]! & PMP_EXPAND[this.gAllowed]!;
+    if (!vsDirty || !this.gDirty) cached &= ~STORE_BITS; // the first store must walk to set D
+    this.tlbVpn[i] = vpn;
+    this.tlbDelta[i] = pa - va;
+    this.tlbCtx[i] = VIRT_CTX;
+    this.tlbAsid[i] = -2;
+    this.tlbPerm[i] = cached;
+    this.tlbLevel[i] = 0;
+    return pa;
+  }
+
+  /**
+   * G-stage translation of `gpa` for `access` (priv spec, "Guest Physical Address
+   * Translation"): every access is a user access, leaves must have U=1, faults are
+   * guest-page faults (the address lands in faultGpa). PMP of the result is the caller's.
+   */
+  private gTranslate(gpa: number, access: AccessType, hlvx: boolean): number {
+    if (this.gMode === HgatpMode.Bare) {
+      this.gDirty = true;
+      this.gAllowed = 7;
+      if (!(gpa >= 0 && gpa < PHYS_LIMIT)) return TRANSLATE_ACCESS_FAULT;
+      return gpa;
+    }
+    const limit = this.gLevels === 3 ? 2 ** 41 : 2 ** 50;
+    this.faultGpa = gpa;
+    if (!(gpa >= 0 && gpa < limit)) return TRANSLATE_GUEST_PAGE_FAULT;
+    const w = this.gWalker;
+    for (let attempt = 1; ; attempt++) {
+      this.walks++;
+      const walked = w.walk(gpa, this.gRoot, this.gLevels, 2);
+      if (walked === TRANSLATE_PAGE_FAULT) return TRANSLATE_GUEST_PAGE_FAULT;
+      if (walked !== WALK_OK) return walked;
+      const lo = w.pteLo;
+      if ((lo & PTE_U) === 0) return TRANSLATE_GUEST_PAGE_FAULT;
+      const r = (lo & PTE_R) !== 0 || (this.gMxr && (lo & PTE_X) !== 0);
+      const allowed = ((lo & PTE_X) !== 0 ? 1 : 0) | (r ? 2 : 0) | ((lo & PTE_W) !== 0 ? 4 : 0);
+      const ok = hlvx ? (lo & PTE_X) !== 0 : (allowed & (1 << access)) !== 0;
+      if (!ok) return TRANSLATE_GUEST_PAGE_FAULT;
+      const updated = w.setAccessedDirty(access === AccessType.Store);
+      if (updated === WALK_RETRY) {
+        if (attempt < MAX_WALK_ATTEMPTS) continue;
+        return TRANSLATE_ACCESS_FAULT;
+      }
+      if (updated !== WALK_OK) return updated;
+      this.gDirty = (w.pteLo & PTE_D) !== 0;
+      this.gAllowed = allowed;
+      const pageSize = LEVEL_SIZE[w.level]!;
+      return w.ppn * PAGE_SIZE + (gpa - Math.floor(gpa / pageSize) * pageSize);
+    }
+  }
+
+  /** Drops every V=1 TLB entry. */
+  private dropVirt(): void {
+    const ctx = this.tlbCtx;
+    for (let i = 0; i < ctx.length; i++) if (ctx[i] === VIRT_CTX) this.tlbVpn[i] = Number.NaN;
   }
 
   /** PMP mask of the physical page holding `pa` (see `Pmp.pageMask`), cached; -1 when mixed. */

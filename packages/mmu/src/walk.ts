@@ -72,10 +72,18 @@ export class PageWalker {
   ppn = 0;
   /** True when the leaf or any PTE above it has G set (a global mapping). */
   global = false;
+  /** Address of the leaf PTE before `ptTranslate` (a guest physical address for the VS-stage). */
+  pteGpa = 0;
 
+  /**
+   * `ptTranslate`, for the VS-stage of two-stage translation, maps each page-table address
+   * (a guest physical address) through the G-stage: it returns the physical address or a
+   * negative `TRANSLATE_*` code, which the walk returns as is. `write` is the A/D update.
+   */
   constructor(
     private readonly bus: PhysicalBus,
     private readonly checker: PhysicalChecker,
+    private readonly ptTranslate?: (gpa: number, write: boolean) => number,
   ) {}
 
   /**
@@ -89,7 +97,12 @@ export class PageWalker {
       const indexMask = i === levels - 1 ? (1 << (9 + topBits)) - 1 : 0x1ff;
       // Math.floor keeps negative (sign-extended) addresses right; `&` takes the low bits.
       const index = Math.floor(va / LEVEL_SIZE[i]!) & indexMask;
-      const pteAddr = a + index * 8;
+      const pteGpa = a + index * 8;
+      let pteAddr = pteGpa;
+      if (this.ptTranslate !== undefined) {
+        pteAddr = this.ptTranslate(pteGpa, false);
+        if (pteAddr < 0) return pteAddr;
+      }
       if (!(pteAddr < PHYS_LIMIT)) return TRANSLATE_ACCESS_FAULT;
       if (!this.checker.allows(pteAddr, AccessType.Load, Privilege.Supervisor)) return TRANSLATE_ACCESS_FAULT;
       if (!this.readPte(pteAddr)) return TRANSLATE_ACCESS_FAULT;
@@ -112,6 +125,7 @@ export class PageWalker {
       }
       this.level = i;
       this.pteAddr = pteAddr;
+      this.pteGpa = pteGpa;
       this.ppn = ppn;
       this.global = global;
       return WALK_OK;
@@ -123,14 +137,19 @@ export class PageWalker {
    * Step 9, Svadu-style: sets A (and D for a store) in the leaf found by the last walk,
    * as one compare-and-store of the PTE. Returns `WALK_OK`, `WALK_RETRY` when the PTE
    * no longer matches what the walk read, or `TRANSLATE_ACCESS_FAULT` when PMP forbids
-   * the S-mode write or nothing answers at the PTE address.
+   * the S-mode write or nothing answers at the PTE address (or a `ptTranslate` code).
    */
   setAccessedDirty(store: boolean): number {
     const set = PTE_A | (store ? PTE_D : 0);
     const lo = this.pteLo;
     if ((lo & set) === set) return WALK_OK;
     const hi = this.pteHi;
-    const addr = this.pteAddr;
+    let addr = this.pteAddr;
+    if (this.ptTranslate !== undefined) {
+      // The A/D update is an implicit store at the G-stage (needs W there, sets its D).
+      addr = this.ptTranslate(this.pteGpa, true);
+      if (addr < 0) return addr;
+    }
     if (!this.checker.allows(addr, AccessType.Store, Privilege.Supervisor)) return TRANSLATE_ACCESS_FAULT;
     // Compare and store. One JS thread runs this hart, so nothing can intervene between
     // the re-read and the write; harts on other threads would need Atomics here.

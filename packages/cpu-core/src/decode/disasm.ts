@@ -143,6 +143,8 @@ export function disassemble(inst: number, pc?: number): string {
       return `${e.name} ${rd}, (${x(d.rs1)})`;
     case 'SFENCE':
       return `${e.name} ${rs1}, ${rs2}`;
+    case 'HSV':
+      return `${e.name} ${rs2}, (${x(d.rs1)})`;
     default:
       return e.name;
   }

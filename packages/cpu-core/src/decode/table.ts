@@ -5,7 +5,9 @@
  * and how their fields are scattered (`cfmt`), following the RVC chapter's tables.
  *
  * Sources: unpriv/rv-32-64g.adoc (opcode map), unpriv/c-st-ext.adoc (RVC),
- * priv/machine.adoc and supervisor.adoc (MRET, SRET, WFI, SFENCE.VMA).
+ * priv/machine.adoc and supervisor.adoc (MRET, SRET, WFI, SFENCE.VMA), priv/hypervisor.adoc
+ * ("Hypervisor Virtual-Machine Load and Store Instructions", "Hypervisor Memory-Management Fence
+ * Instructions").
  */
 
 /** How a 32-bit instruction's operands are laid out. */
@@ -29,6 +31,7 @@ export type Format =
   | 'LR' // rd, (rs1)
   | 'FENCE' // pred, succ (printed bare)
   | 'SFENCE' // rs1, rs2
+  | 'HSV' // rs2, (rs1)
   | 'NONE';
 
 /**
@@ -218,6 +221,31 @@ op32('Priv', 'NONE', [
   ['wfi', ALL, 0x10500073],
 ]);
 op32('Priv', 'SFENCE', [['sfence.vma', 0xfe007fff, 0x12000073]]);
+
+// H: SYSTEM opcode, funct3 4 for HLV/HLVX (rs2 field selects the variant) and HSV.
+const HLV = 0xfff0707f; // funct7, rs2 (variant) and funct3 fixed
+const HSV = 0xfe007fff; // funct7, funct3 and rd = 0 fixed
+op32('H', 'LR', [
+  ['hlv.b', HLV, 0x60004073],
+  ['hlv.bu', HLV, 0x60104073],
+  ['hlv.h', HLV, 0x64004073],
+  ['hlv.hu', HLV, 0x64104073],
+  ['hlvx.hu', HLV, 0x64304073],
+  ['hlv.w', HLV, 0x68004073],
+  ['hlv.wu', HLV, 0x68104073],
+  ['hlvx.wu', HLV, 0x68304073],
+  ['hlv.d', HLV, 0x6c004073],
+]);
+op32('H', 'HSV', [
+  ['hsv.b', HSV, 0x62004073],
+  ['hsv.h', HSV, 0x66004073],
+  ['hsv.w', HSV, 0x6a004073],
+  ['hsv.d', HSV, 0x6e004073],
+]);
+op32('H', 'SFENCE', [
+  ['hfence.vvma', HSV, 0x22000073],
+  ['hfence.gvma', HSV, 0x62000073],
+]);
 
 // F and D (unpriv/f-st-ext.adoc, d-st-ext.adoc). funct7 = funct5 << 2 | fmt (0 = S, 1 = D).
 const FRM = 0xfe00007f; // rm free
