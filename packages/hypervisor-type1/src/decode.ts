@@ -31,7 +31,13 @@ function decode32(inst: number, length: 2 | 4): MemAccess | undefined {
   const funct3 = (inst >>> 12) & 7;
   if (opcode === OPCODE_LOAD) {
     if (funct3 === 7) return undefined;
-    return { store: false, size: SIZES[funct3 & 3]!, signed: funct3 < 4 && funct3 !== 3, reg: (inst >>> 7) & 31, length };
+    return {
+      store: false,
+      size: SIZES[funct3 & 3]!,
+      signed: funct3 < 4 && funct3 !== 3,
+      reg: (inst >>> 7) & 31,
+      length,
+    };
   }
   if (opcode === OPCODE_STORE) {
     if (funct3 > 3) return undefined;
@@ -89,5 +95,7 @@ export function decodeInstruction(inst: number): MemAccess | undefined {
 /** The value a load writes to rd: `raw` (unsigned, `size` bytes) extended to 64 bits. */
 export function extendLoad(raw: bigint, access: MemAccess): bigint {
   const bits = BigInt(access.size * 8);
-  return access.signed ? BigInt.asUintN(64, BigInt.asIntN(Number(bits), raw)) : BigInt.asUintN(Number(bits), raw);
+  return access.signed
+    ? BigInt.asUintN(64, BigInt.asIntN(Number(bits), raw))
+    : BigInt.asUintN(Number(bits), raw);
 }

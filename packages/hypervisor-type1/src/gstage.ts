@@ -47,7 +47,9 @@ export class PageAllocator {
   alloc(size: number, align: number): number {
     const at = Math.ceil(this.next / align) * align;
     if (at + size > this.end) {
-      throw new Error(`hypervisor memory for page tables is used up (${hex(at)} + ${size} > ${hex(this.end)})`);
+      throw new Error(
+        `hypervisor memory for page tables is used up (${hex(at)} + ${size} > ${hex(this.end)})`,
+      );
     }
     this.next = at + size;
     this.memory.bytes.fill(0, at - this.memory.base, at + size - this.memory.base);
@@ -97,7 +99,8 @@ export class GStageTables {
     if (gpa % PAGE !== 0 || hpa % PAGE !== 0 || size % PAGE !== 0 || size <= 0) {
       throw new RangeError(`G-stage map ${hex(gpa)} -> ${hex(hpa)} + ${size}: not whole 4 KiB pages`);
     }
-    if (gpa + size > SV39X4_LIMIT) throw new RangeError(`G-stage map: ${hex(gpa + size)} is past Sv39x4's 2^41`);
+    if (gpa + size > SV39X4_LIMIT)
+      throw new RangeError(`G-stage map: ${hex(gpa + size)} is past Sv39x4's 2^41`);
     if ((perms & ~PERM_RWX) !== 0 || (perms & PTE.R) === 0)
       throw new RangeError(`G-stage map: bad permissions ${perms}`);
     let done = 0;
@@ -105,7 +108,12 @@ export class GStageTables {
       const g = gpa + done;
       const h = hpa + done;
       const left = size - done;
-      const level = g % GIGA === 0 && h % GIGA === 0 && left >= GIGA ? 2 : g % MEGA === 0 && h % MEGA === 0 && left >= MEGA ? 1 : 0;
+      const level =
+        g % GIGA === 0 && h % GIGA === 0 && left >= GIGA
+          ? 2
+          : g % MEGA === 0 && h % MEGA === 0 && left >= MEGA
+            ? 1
+            : 0;
       this.setLeaf(g, h, level, perms);
       done += level === 2 ? GIGA : level === 1 ? MEGA : PAGE;
     }
@@ -151,13 +159,15 @@ export class GStageTables {
       }
     }
     const at = table + this.index(gpa, level) * 8;
-    if ((this.readPte(at).lo & PTE.V) !== 0) throw new RangeError(`G-stage map: ${hex(gpa)} is already mapped`);
+    if ((this.readPte(at).lo & PTE.V) !== 0)
+      throw new RangeError(`G-stage map: ${hex(gpa)} is already mapped`);
     this.writePte(at, hpa, PTE.V | perms | PTE.U | PTE.A | PTE.D);
   }
 
   private offset(hpa: number): number {
     const off = hpa - this.memory.base;
-    if (off < 0 || off + 8 > this.memory.bytes.length) throw new RangeError(`page table at ${hex(hpa)} is outside RAM`);
+    if (off < 0 || off + 8 > this.memory.bytes.length)
+      throw new RangeError(`page table at ${hex(hpa)} is outside RAM`);
     return off;
   }
 

@@ -10,14 +10,7 @@
  * as fast as it runs, and end itself. Nothing here holds a reference to another
  * guest or to the hypervisor's memory.
  */
-import {
-  GoldfishRtc,
-  Ns16550a,
-  Plic,
-  SifiveTest,
-  VirtioBlk,
-  VirtioMmio,
-} from '@hvkit/devices';
+import { GoldfishRtc, Ns16550a, Plic, SifiveTest, VirtioBlk, VirtioMmio } from '@hvkit/devices';
 import {
   type BlockBackend,
   type GuestPhysAddr,
@@ -53,14 +46,22 @@ import {
   VIRT_VIRTIO_SIZE,
   virtDeviceTree,
 } from '@hvkit/machine';
-import { type HsmState, SbiFirmware, type SbiPlatform, type SystemResetReason, type SystemResetType } from '@hvkit/sbi';
+import {
+  type HsmState,
+  SbiFirmware,
+  type SbiPlatform,
+  type SystemResetReason,
+  type SystemResetType,
+} from '@hvkit/sbi';
 import { GuestConsole } from './console.js';
 import type { GuestPlan, PassthroughDevice } from './table.js';
 
 /** `riscv,isa` of a vCPU: the board's harts less H (not offered to guests) and Sstc (guests use SBI timers). */
 export const GUEST_ISA = 'rv64imafdc_zicsr_zifencei_zihintpause';
 /** `riscv,isa-extensions` of a vCPU. */
-export const GUEST_ISA_EXTENSIONS: readonly string[] = VIRT_ISA_EXTENSIONS.filter((e) => e !== 'sstc' && e !== 'h');
+export const GUEST_ISA_EXTENSIONS: readonly string[] = VIRT_ISA_EXTENSIONS.filter(
+  (e) => e !== 'sstc' && e !== 'h',
+);
 
 /** What a guest is made of, resolved by the app (bytes and backends, never file names). */
 export interface GuestImages {
@@ -201,7 +202,7 @@ export class Guest {
     plan: GuestPlan,
     images: GuestImages,
     boardRam: RamRegion,
-    private readonly control: VcpuControl,
+    control: VcpuControl,
     output: (byte: number) => void,
     allowed: (id: number) => ReadonlySet<number>,
     wallClock: () => bigint,
@@ -222,7 +223,9 @@ export class Guest {
     this.image = kernel;
     const used: Span[] = imageSpans(kernel, 'kernel');
     const initrd =
-      images.initrd === undefined ? undefined : placeInitrd(images.initrd.length, kernel.entry, plan.memory, used);
+      images.initrd === undefined
+        ? undefined
+        : placeInitrd(images.initrd.length, kernel.entry, plan.memory, used);
     if (initrd !== undefined) used.push(initrd);
     const dtb = virtDeviceTree({
       memorySize: plan.memory,
@@ -233,7 +236,8 @@ export class Guest {
     }).build();
     this.dtbAddress = placeDtb(dtb.length, plan.memory, used);
     copyImage(kernel, bytes, VIRT_DRAM_BASE);
-    if (initrd !== undefined && images.initrd !== undefined) bytes.set(images.initrd, initrd.start - VIRT_DRAM_BASE);
+    if (initrd !== undefined && images.initrd !== undefined)
+      bytes.set(images.initrd, initrd.start - VIRT_DRAM_BASE);
     bytes.set(dtb, this.dtbAddress - VIRT_DRAM_BASE);
     this.entry = kernel.entry;
 
@@ -245,13 +249,21 @@ export class Guest {
     }
     this.plic = new Plic({ harts: plan.vcpus, contextIrqs: lines, name: `${plan.name}.plic` });
     this.attach(VIRT_PLIC_BASE, VIRT_PLIC_SIZE, this.plic);
-    this.uart = new Ns16550a({ backend: this.console, irq: this.plic.source(VIRT_UART0_IRQ), name: `${plan.name}.uart` });
+    this.uart = new Ns16550a({
+      backend: this.console,
+      irq: this.plic.source(VIRT_UART0_IRQ),
+      name: `${plan.name}.uart`,
+    });
     this.attach(VIRT_UART0_BASE, VIRT_UART0_SIZE, this.uart);
     const test = new SifiveTest({
       power: {
         shutdown: (code) =>
-          control.finish(this, { clean: code === 0, reason: code === 0 ? 'finisher pass' : `finisher code ${code}` }),
-        reset: () => control.finish(this, { clean: false, reason: 'reset asked (guest reboot is not supported)' }),
+          control.finish(this, {
+            clean: code === 0,
+            reason: code === 0 ? 'finisher pass' : `finisher code ${code}`,
+          }),
+        reset: () =>
+          control.finish(this, { clean: false, reason: 'reset asked (guest reboot is not supported)' }),
       },
       name: `${plan.name}.test`,
     });
@@ -265,7 +277,11 @@ export class Guest {
     if (plan.passthrough.includes('rtc')) {
       this.rtc = undefined;
     } else {
-      this.rtc = new GoldfishRtc({ now: wallClock, irq: this.plic.source(VIRT_RTC_IRQ), name: `${plan.name}.rtc` });
+      this.rtc = new GoldfishRtc({
+        now: wallClock,
+        irq: this.plic.source(VIRT_RTC_IRQ),
+        name: `${plan.name}.rtc`,
+      });
       this.attach(VIRT_RTC_BASE, VIRT_RTC_SIZE, this.rtc);
     }
     const disks = images.disks ?? [];
@@ -347,7 +363,11 @@ class GuestSbi implements SbiPlatform {
   }
 
   setTimer(hartId: number, stimeValue: bigint): void {
-    this.control.setTimer(this.guest, hartId, stimeValue >= TWO53 ? Number.POSITIVE_INFINITY : Number(stimeValue));
+    this.control.setTimer(
+      this.guest,
+      hartId,
+      stimeValue >= TWO53 ? Number.POSITIVE_INFINITY : Number(stimeValue),
+    );
   }
 
   sendIpi(hartId: number): void {
@@ -389,7 +409,10 @@ class GuestSbi implements SbiPlatform {
         reason: reason === 'none' ? 'shutdown' : 'shutdown (failure)',
       });
     } else {
-      this.control.finish(this.guest, { clean: false, reason: `${type} asked (guest reboot is not supported)` });
+      this.control.finish(this.guest, {
+        clean: false,
+        reason: `${type} asked (guest reboot is not supported)`,
+      });
     }
   }
 
@@ -424,4 +447,3 @@ class GuestSbi implements SbiPlatform {
     // The hypervisor calls handleEcall only; no trap reaches here.
   }
 }
-

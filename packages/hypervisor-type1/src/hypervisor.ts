@@ -72,9 +72,23 @@ import {
   SSTATUS_SPP,
   VS_INTERRUPTS,
 } from './csr.js';
-import { decodeInstruction, decodeTransformed, extendLoad, isPageWalkPseudo, type MemAccess } from './decode.js';
-import { type BlockedAccess, Guest, type GuestExit, type GuestImages, PASSTHROUGH_WINDOWS, type Vcpu, type VcpuControl } from './guest.js';
+import {
+  decodeInstruction,
+  decodeTransformed,
+  extendLoad,
+  isPageWalkPseudo,
+  type MemAccess,
+} from './decode.js';
 import { GStageTables, PageAllocator, PERM_RW, PERM_RWX } from './gstage.js';
+import {
+  type BlockedAccess,
+  Guest,
+  type GuestExit,
+  type GuestImages,
+  PASSTHROUGH_WINDOWS,
+  type Vcpu,
+  type VcpuControl,
+} from './guest.js';
 import type { Plan } from './table.js';
 import { translateVs } from './vs-walk.js';
 
@@ -161,7 +175,12 @@ export class Type1Hypervisor {
   private inHook = -1;
   private booted = false;
   private fatal: string | undefined;
-  private readonly sbiHart = { hartId: 0, xl: new Int32Array(0), xh: new Int32Array(0), pc: 0 } satisfies SbiHart;
+  private readonly sbiHart = {
+    hartId: 0,
+    xl: new Int32Array(0),
+    xh: new Int32Array(0),
+    pc: 0,
+  } satisfies SbiHart;
 
   constructor(options: Type1Options) {
     const { plan } = options;
@@ -195,7 +214,15 @@ export class Type1Hypervisor {
       const own = new Set(g.harts);
       const allowed = (v: number): ReadonlySet<number> =>
         g.harts.length === 0 ? this.pool : g.vcpus === g.harts.length ? new Set([g.harts[v]!]) : own;
-      const guest = new Guest(g, options.images[g.name]!, ram, control, (b) => output(g.name, b), allowed, wallClock);
+      const guest = new Guest(
+        g,
+        options.images[g.name]!,
+        ram,
+        control,
+        (b) => output(g.name, b),
+        allowed,
+        wallClock,
+      );
       const tables = new GStageTables(ram, pages);
       tables.map(VIRT_DRAM_BASE, g.hostBase, g.memory, PERM_RWX);
       for (const d of g.passthrough) {
@@ -336,7 +363,8 @@ export class Type1Hypervisor {
     call.xh = hart.xh;
     call.pc = Number(BigInt.asIntN(64, hart.readCsrBig(CSR_SEPC)));
     v.guest.firmware.handleEcall(call);
-    if (v.guest.alive && v.hart === hart.hartId) hart.writeCsrBig(CSR_SEPC, BigInt.asUintN(64, BigInt(call.pc)));
+    if (v.guest.alive && v.hart === hart.hartId)
+      hart.writeCsrBig(CSR_SEPC, BigInt.asUintN(64, BigInt(call.pc)));
   }
 
   private guestPageFault(hart: RiscvHart, v: Vcpu, cause: number): void {
@@ -344,8 +372,14 @@ export class Type1Hypervisor {
     const stval = hart.readCsrBig(CSR_STVAL);
     const htinst = hart.readCsrBig(CSR_HTINST);
     const gpa = Number((hart.readCsrBig(CSR_HTVAL) << 2n) | (stval & 3n));
-    const kind = cause === CAUSE_FETCH_GUEST_PAGE_FAULT ? 'fetch' : cause === CAUSE_LOAD_GUEST_PAGE_FAULT ? 'load' : 'store';
-    const fault = kind === 'fetch' ? CAUSE_FETCH_ACCESS : kind === 'load' ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+    const kind =
+      cause === CAUSE_FETCH_GUEST_PAGE_FAULT
+        ? 'fetch'
+        : cause === CAUSE_LOAD_GUEST_PAGE_FAULT
+          ? 'load'
+          : 'store';
+    const fault =
+      kind === 'fetch' ? CAUSE_FETCH_ACCESS : kind === 'load' ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
     const window = kind === 'fetch' || isPageWalkPseudo(htinst) ? undefined : guest.deviceAt(gpa);
     if (window === undefined) {
       const access: BlockedAccess = { kind, gpa, pc: hart.readCsrBig(CSR_SEPC) };
@@ -566,7 +600,8 @@ export class Type1Hypervisor {
     for (const g of this.guests) {
       if (!g.alive) continue;
       for (const v of g.vcpus) {
-        if (v.hart === -1 && v.state !== 'stopped' && v.timer < deadline && v.allowed.has(h)) deadline = v.timer;
+        if (v.hart === -1 && v.state !== 'stopped' && v.timer < deadline && v.allowed.has(h))
+          deadline = v.timer;
       }
     }
     if (deadline === slot.armed) return;

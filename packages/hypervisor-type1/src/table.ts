@@ -61,7 +61,10 @@ export function parseSize(value: number | string): number | undefined {
 const size = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const n = parseSize(v);
   if (n === undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${JSON.stringify(v)} is not a size (bytes, or with K, M, G)` });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `${JSON.stringify(v)} is not a size (bytes, or with K, M, G)`,
+    });
     return z.NEVER;
   }
   return n;
@@ -69,7 +72,9 @@ const size = z.union([z.number(), z.string()]).transform((v, ctx) => {
 
 const diskSchema = z.union([
   z.string().min(1, 'a disk path cannot be empty'),
-  z.object({ path: z.string().min(1, 'a disk path cannot be empty'), readOnly: z.boolean().optional() }).strict(),
+  z
+    .object({ path: z.string().min(1, 'a disk path cannot be empty'), readOnly: z.boolean().optional() })
+    .strict(),
 ]);
 
 const guestSchema = z
@@ -77,7 +82,10 @@ const guestSchema = z
     name: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'must be a letter then up to 31 letters, digits, - or _'),
-    harts: z.array(z.number().int('must be whole hart numbers')).min(1, 'must name at least one hart').optional(),
+    harts: z
+      .array(z.number().int('must be whole hart numbers'))
+      .min(1, 'must name at least one hart')
+      .optional(),
     vcpus: z
       .number()
       .int('must be a whole number')
@@ -112,7 +120,10 @@ const tableSchema = z
         reserved: size.optional(),
       })
       .strict(),
-    guests: z.array(guestSchema).min(1, 'must list at least one guest').max(MAX_BOARD_HARTS * MAX_VCPUS),
+    guests: z
+      .array(guestSchema)
+      .min(1, 'must list at least one guest')
+      .max(MAX_BOARD_HARTS * MAX_VCPUS),
   })
   .strict();
 
@@ -176,7 +187,10 @@ function issueLine(issue: z.ZodIssue, input: unknown): string {
   let what: string;
   switch (issue.code) {
     case z.ZodIssueCode.invalid_type:
-      what = issue.received === 'undefined' ? 'is missing' : `must be ${issue.expected}, not ${describeType(value)}`;
+      what =
+        issue.received === 'undefined'
+          ? 'is missing'
+          : `must be ${issue.expected}, not ${describeType(value)}`;
       break;
     case z.ZodIssueCode.unrecognized_keys:
       what = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
@@ -207,13 +221,18 @@ export function checkTable(input: unknown, canonicalPath: (path: string) => stri
   const problems: string[] = [];
   const reserved = board.reserved ?? DEFAULT_RESERVED;
 
-  if (board.memory > MAX_BOARD_MEMORY) problems.push(`table: board.memory: at most 4 GiB, not ${mib(board.memory)}`);
+  if (board.memory > MAX_BOARD_MEMORY)
+    problems.push(`table: board.memory: at most 4 GiB, not ${mib(board.memory)}`);
   if (board.memory % GUEST_MEMORY_GRANULE !== 0)
     problems.push(`table: board.memory: must be a multiple of 2 MiB, not ${mib(board.memory)}`);
   if (reserved < MIN_RESERVED || reserved % GUEST_MEMORY_GRANULE !== 0)
-    problems.push(`table: board.reserved: must be a multiple of 2 MiB and at least 4 MiB, not ${mib(reserved)}`);
+    problems.push(
+      `table: board.reserved: must be a multiple of 2 MiB and at least 4 MiB, not ${mib(reserved)}`,
+    );
   if (reserved >= board.memory)
-    problems.push(`table: board.reserved: ${mib(reserved)} leaves nothing of the board's ${mib(board.memory)}`);
+    problems.push(
+      `table: board.reserved: ${mib(reserved)} leaves nothing of the board's ${mib(board.memory)}`,
+    );
 
   const hartOwner = new Map<number, string>();
   const names = new Map<string, number>();
@@ -227,7 +246,9 @@ export function checkTable(input: unknown, canonicalPath: (path: string) => stri
     else names.set(g.name, i);
     (g.harts ?? []).forEach((h, j) => {
       if (h < 0 || h >= board.harts) {
-        problems.push(`${at}.harts[${j}]: hart ${h} does not exist (the board has harts 0-${board.harts - 1})`);
+        problems.push(
+          `${at}.harts[${j}]: hart ${h} does not exist (the board has harts 0-${board.harts - 1})`,
+        );
         return;
       }
       const owner = hartOwner.get(h);
@@ -236,10 +257,14 @@ export function checkTable(input: unknown, canonicalPath: (path: string) => stri
       else hartOwner.set(h, g.name);
     });
     if (g.harts !== undefined && g.vcpus !== undefined && g.vcpus < g.harts.length) {
-      problems.push(`${at}.vcpus: ${g.vcpus} vCPUs cannot use its ${g.harts.length} harts (a hart would idle)`);
+      problems.push(
+        `${at}.vcpus: ${g.vcpus} vCPUs cannot use its ${g.harts.length} harts (a hart would idle)`,
+      );
     }
     if (g.harts === undefined && g.vcpus === undefined) {
-      problems.push(`${at}: give it "harts" (its own) or "vcpus" (to time-share the harts no guest is given)`);
+      problems.push(
+        `${at}: give it "harts" (its own) or "vcpus" (to time-share the harts no guest is given)`,
+      );
     }
     if (g.memory % GUEST_MEMORY_GRANULE !== 0)
       problems.push(`${at}.memory: must be a multiple of 2 MiB, not ${mib(g.memory)}`);
@@ -249,7 +274,9 @@ export function checkTable(input: unknown, canonicalPath: (path: string) => stri
       const key = canonicalPath(path);
       const owner = disks.get(key);
       if (owner !== undefined)
-        problems.push(`${at}.disks[${j}]: ${path} is already a disk of "${owner}" (guests cannot share a disk)`);
+        problems.push(
+          `${at}.disks[${j}]: ${path} is already a disk of "${owner}" (guests cannot share a disk)`,
+        );
       else disks.set(key, g.name);
     });
     (g.passthrough ?? []).forEach((d, j) => {
@@ -263,7 +290,8 @@ export function checkTable(input: unknown, canonicalPath: (path: string) => stri
         return;
       }
       const owner = passOwner.get(d);
-      if (owner !== undefined) problems.push(`${at}.passthrough[${j}]: ${d} is already passed through to "${owner}"`);
+      if (owner !== undefined)
+        problems.push(`${at}.passthrough[${j}]: ${d} is already passed through to "${owner}"`);
       else passOwner.set(d, g.name);
     });
   });
@@ -278,7 +306,9 @@ export function checkTable(input: unknown, canonicalPath: (path: string) => stri
   for (let h = 0; h < board.harts; h++) if (!hartOwner.has(h)) pool.push(h);
   guests.forEach((g, i) => {
     if (g.harts === undefined && g.vcpus !== undefined && pool.length === 0) {
-      problems.push(`table: guests[${i}].vcpus: no hart is left to time-share (every hart is given to a guest)`);
+      problems.push(
+        `table: guests[${i}].vcpus: no hart is left to time-share (every hart is given to a guest)`,
+      );
     }
   });
   if (problems.length > 0) throw new TableError(problems);
@@ -298,7 +328,9 @@ export function checkTable(input: unknown, canonicalPath: (path: string) => stri
       bootargs: g.bootargs,
       initrd: g.initrd,
       disks: (g.disks ?? []).map((d) =>
-        typeof d === 'string' ? { path: d, readOnly: false } : { path: d.path, readOnly: d.readOnly ?? false },
+        typeof d === 'string'
+          ? { path: d, readOnly: false }
+          : { path: d.path, readOnly: d.readOnly ?? false },
       ),
       cpuShare: g.cpuShare ?? 100,
       passthrough: (g.passthrough ?? []) as PassthroughDevice[],
