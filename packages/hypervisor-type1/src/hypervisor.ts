@@ -21,7 +21,14 @@
 import type { RiscvHart } from '@hvkit/cpu-core';
 import type { AccessSize, Clock } from '@hvkit/interfaces';
 import { hex } from '@hvkit/interfaces';
-import { type RunOutcome, VIRT_DRAM_BASE, VIRT_KERNEL_BASE, VirtMachine } from '@hvkit/machine';
+import {
+  ConfigError,
+  ImageError,
+  type RunOutcome,
+  VIRT_DRAM_BASE,
+  VIRT_KERNEL_BASE,
+  VirtMachine,
+} from '@hvkit/machine';
 import type { SbiHart } from '@hvkit/sbi';
 import {
   CAUSE_ECALL_VS,
@@ -89,7 +96,7 @@ import {
   type Vcpu,
   type VcpuControl,
 } from './guest.js';
-import type { Plan } from './table.js';
+import { type Plan, TableError } from './table.js';
 import { translateVs } from './vs-walk.js';
 
 /** Where the hypervisor's code (the idle loop) sits: where a raw kernel goes above firmware. */
@@ -214,15 +221,24 @@ export class Type1Hypervisor {
       const own = new Set(g.harts);
       const allowed = (v: number): ReadonlySet<number> =>
         g.harts.length === 0 ? this.pool : g.vcpus === g.harts.length ? new Set([g.harts[v]!]) : own;
-      const guest = new Guest(
-        g,
-        options.images[g.name]!,
-        ram,
-        control,
-        (b) => output(g.name, b),
-        allowed,
-        wallClock,
-      );
+      let guest: Guest;
+      try {
+        guest = new Guest(
+          g,
+          options.images[g.name]!,
+          ram,
+          control,
+          (b) => output(g.name, b),
+          allowed,
+          wallClock,
+        );
+      } catch (error) {
+        // A kernel the loader refuses, or no room for the initrd or device tree: one table line.
+        const where =
+          error instanceof ImageError ? 'kernel' : error instanceof ConfigError ? 'memory' : undefined;
+        if (where === undefined) throw error;
+        throw new TableError([`table: guests[${g.index}].${where}: ${(error as Error).message}`]);
+      }
       const tables = new GStageTables(ram, pages);
       tables.map(VIRT_DRAM_BASE, g.hostBase, g.memory, PERM_RWX);
       for (const d of g.passthrough) {
