@@ -234,7 +234,7 @@ export function checkTable(input: unknown, canonicalPath: (path: string) => stri
       `table: board.reserved: ${mib(reserved)} leaves nothing of the board's ${mib(board.memory)}`,
     );
 
-  const hartOwner = new Map<number, string>();
+  const hartOwner = new Map<number, number>();
   const names = new Map<string, number>();
   const disks = new Map<string, string>();
   const passOwner = new Map<string, string>();
@@ -252,9 +252,10 @@ export function checkTable(input: unknown, canonicalPath: (path: string) => stri
         return;
       }
       const owner = hartOwner.get(h);
-      if (owner === g.name) problems.push(`${at}.harts[${j}]: hart ${h} is listed twice`);
-      else if (owner !== undefined) problems.push(`${at}.harts: hart ${h} is already given to "${owner}"`);
-      else hartOwner.set(h, g.name);
+      if (owner === i) problems.push(`${at}.harts[${j}]: hart ${h} is listed twice`);
+      else if (owner !== undefined)
+        problems.push(`${at}.harts: hart ${h} is already given to "${guests[owner]!.name}"`);
+      else hartOwner.set(h, i);
     });
     if (g.harts !== undefined && g.vcpus !== undefined && g.vcpus < g.harts.length) {
       problems.push(
