@@ -162,7 +162,9 @@ describe('SBI for VS-mode guests', () => {
     guest.console.send(new TextEncoder().encode('xyz'));
     const [error, n] = call(0, EID.DBCN, 1, 4, 0x8010_0100, 0);
     expect(error).toBe(0);
-    expect('xyz'.endsWith(Buffer.from(guest.ram.bytes.subarray(0x10_0100, 0x10_0100 + n!)).toString())).toBe(true);
+    expect('xyz'.endsWith(Buffer.from(guest.ram.bytes.subarray(0x10_0100, 0x10_0100 + n!)).toString())).toBe(
+      true,
+    );
     expect(call(0, EID.DBCN, 1, 4, 0x8000_0000 + 32 * MiB, 0)[0]).toBe(-3);
     expect(call(0, 0x02, 0)[0]).toBe(-1); // legacy getchar: nothing waiting
   });
