@@ -191,7 +191,15 @@ export async function partitionCommand(tablePath: string, flags: PartitionFlags,
         });
       }
     };
-    hv = new Type1Hypervisor({ plan, images, output: watch });
+    try {
+      hv = new Type1Hypervisor({ plan, images, output: watch });
+    } catch (error) {
+      if (error instanceof TableError) {
+        for (const line of error.problems) io.stderr.write(`hvkit: ${line}\n`);
+        return EXIT_USAGE;
+      }
+      throw error;
+    }
 
     let escapePending = false;
     const onData = (chunk: Buffer | string) => {
