@@ -785,6 +785,8 @@ export class Type1Hypervisor {
       // An idle hart that joins the pool may have pool vCPUs to run.
       if (this.slots[h]!.current === null) this.kick(h);
     }
+    // Nothing it left behind is readable by whoever gets its RAM next.
+    guest.ram.bytes.fill(0);
     this.events.guestExited?.(guest.name, exit);
     if (this.guests.every((g) => !g.alive)) {
       const clean = this.guests.every((g) => g.exit?.clean === true);
