@@ -62,7 +62,7 @@ LD_SCRIPT=$HERE/src/attacker/link.ld build attacker -- attacker/entry.S lib.c at
 
 # ISA tests: the environment (env/p: M-mode, env/v: U-mode under an Sv39 S-mode
 # kernel) first, then the test body.
-for t in rv64i rv64m rv64a rv64c traps csr; do
+for t in rv64i rv64m rv64a rv64c traps csr hyp; do
   build "isa-$t" -Iisa -Iisa/env/p -- isa/env/p/entry.S "isa/$t.S"
 done
 for t in rv64i rv64m rv64a rv64c; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every guest image on QEMU's virt board and check it:
-#   qemu-system-riscv64 -M virt -bios none -kernel X.elf -nographic -serial mon:stdio
+#   qemu-system-riscv64 -M virt -cpu rv64,h=true -bios none -kernel X.elf -nographic -serial mon:stdio
 # C programs: expected exit status (the SiFive test finisher's code) and output
 # lines; ISA tests (isa-*.elf): exit status 0 and "isa: PASS" on the UART (on
 # QEMU they end through the finisher right after writing tohost).
@@ -29,7 +29,7 @@ run() {
   local name=$1 want=$2 input=$3
   shift 3
   local out status
-  out=$(printf '%b' "$input" | timeout "$TIMEOUT" "$QEMU" -M virt -bios none \
+  out=$(printf '%b' "$input" | timeout "$TIMEOUT" "$QEMU" -M virt -cpu rv64,h=true -bios none \
     -kernel "$IMAGES/$name.elf" -nographic -serial mon:stdio 2>&1)
   status=$?
   local why=""

@@ -53,13 +53,15 @@ export function qemuSkipReason(): string | undefined {
   return r.status === 0 ? undefined : 'qemu-system-riscv64 not installed (Debian qemu-system-misc)';
 }
 
-/** Runs a committed guest on QEMU's virt board (`-bios none`), input on stdin. */
+/** Runs a committed guest on QEMU's virt board (`-bios none`, H extension on for isa-hyp), input on stdin. */
 export function runOnQemu(name: string, input = '', timeoutMs = 20_000) {
   const r = spawnSync(
     'qemu-system-riscv64',
     [
       '-M',
       'virt',
+      '-cpu',
+      'rv64,h=true',
       '-m',
       '128M',
       '-bios',

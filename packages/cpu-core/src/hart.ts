@@ -2730,8 +2730,9 @@ export class RiscvHart implements Hart {
         this.mstatus = next;
         if (csr === CSR.mstatus) {
           const nextHi = hi & (MSH_MPV | MSH_GVA);
-          if ((nextHi ^ this.mstatusHi) & MSH_MPV) this.translationChanged();
+          const mpvChanged = (nextHi ^ this.mstatusHi) & MSH_MPV;
           this.mstatusHi = nextHi;
+          if (mpvChanged) this.translationChanged(); // MPRV with MPV selects V=1 loads and stores
         }
         if (mxrChanged) this.configureGuestTranslator();
         if (changed) this.configureTranslator();
@@ -2856,7 +2857,7 @@ export class RiscvHart implements Hart {
         const m =
           (this.c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI ? MIP_S_MASK & ~(1 << IRQ.STIP) : MIP_S_MASK) |
           (1 << IRQ.VSSIP);
-        this.mipSw = (this.mipSw & ~(MIP_S_MASK | (1 << IRQ.VSSIP))) | (lo & m);
+        this.mipSw = (this.mipSw & VS_IRQS & ~(1 << IRQ.VSSIP)) | (lo & m);
         this.intrCheck = true;
         return true;
       }
