@@ -3,6 +3,9 @@
 export const CSR_SSTATUS = 0x100;
 export const CSR_SIE = 0x104;
 export const CSR_STVEC = 0x105;
+/** scounteren and senvcfg have no VS copies: VS-mode uses the hart's own, so they are per-vCPU state. */
+export const CSR_SCOUNTEREN = 0x106;
+export const CSR_SENVCFG = 0x10a;
 export const CSR_SEPC = 0x141;
 export const CSR_SCAUSE = 0x142;
 export const CSR_STVAL = 0x143;

@@ -132,6 +132,8 @@ export class VcpuState {
   vscause = 0n;
   vstval = 0n;
   vsatp = 0n;
+  scounteren = 0n;
+  senvcfg = 0n;
 }
 
 /** One virtual hart of a guest. */
@@ -150,6 +152,8 @@ export class Vcpu {
   needsFlush = true;
   /** Weighted time it has run, for the time-sharing scheduler (ticks * 100 / share). */
   vruntime = 0;
+  /** Ticks it has spent on a hart. */
+  ran = 0;
   /** When it was last put on a hart (mtime ticks). */
   since = 0;
   readonly saved = new VcpuState();

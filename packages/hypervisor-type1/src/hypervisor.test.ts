@@ -105,6 +105,49 @@ describe('type-1 hypervisor', () => {
     expect(outcome.clean).toBe(true);
   });
 
+  it('gives vCPUs that share a hart time in proportion to their weights', async () => {
+    const spin = new Uint8Array(new Uint32Array([0x0000_006f]).buffer); // j . (a raw binary at 0x80200000)
+    const { outcome } = await partition(
+      {
+        board: { harts: 2, memory: '128M' },
+        guests: [
+          { name: 'big', vcpus: 1, memory: '16M', kernel: 'spin', cpuShare: 100 },
+          { name: 'small', vcpus: 1, memory: '16M', kernel: 'spin', cpuShare: 25 },
+          { name: 'own', harts: [0], memory: '16M', kernel: 'spin' },
+        ],
+      },
+      { big: { kernel: spin }, small: { kernel: spin }, own: { kernel: spin } },
+      { timeoutMs: 2_000 },
+    );
+    expect(outcome.kind).toBe('timeout');
+    const [big, small, own] = outcome.guests.map((g) => g.cpuMs);
+    // Hart 1 is shared 4:1; hart 0 belongs to `own` alone.
+    expect(big! / small!).toBeGreaterThan(2.5);
+    expect(big! / small!).toBeLessThan(6);
+    expect(own!).toBeGreaterThan(big!);
+  });
+
+  it('moves vCPUs between pool harts with their state (Linux 3 vCPUs with the RTC passed through, os-stub 2, on 3 harts)', async () => {
+    const { outcome, own } = await partition(
+      {
+        board: { harts: 3, memory: '512M' },
+        guests: [
+          { name: 'linux', vcpus: 3, memory: '128M', kernel: 'linux', passthrough: ['rtc'] },
+          stub('stub', { vcpus: 2, cpuShare: 50 }),
+        ],
+      },
+      { linux: { kernel: new Uint8Array(readFileSync(linuxImagePath())) }, stub: { kernel: osStubImage() } },
+      { input: { linux: 'uname -a\npoweroff\n' } },
+    );
+    expect(own.linux).toContain('3 CPUs');
+    // The board's RTC, passed through: mapped in its G-stage, read with no trap and no blocked access.
+    expect(own.linux).toContain('goldfish_rtc 101000.rtc: registered as rtc0');
+    expect(outcome.guests[0]!.blocked).toBe(0);
+    expect(own.linux).toContain('reboot: Power down');
+    expect(parseOsStubReport(own.stub!).verdict, own.stub).toBe('PASS');
+    expect(outcome.clean).toBe(true);
+  }, 90_000);
+
   it('boots Linux and the os-stub side by side on a 4-hart board; Linux takes commands', async () => {
     const { outcome, own, text } = await partition(
       {

@@ -53,6 +53,8 @@ import {
   CSR_HTVAL,
   CSR_HVIP,
   CSR_MEDELEG,
+  CSR_SCOUNTEREN,
+  CSR_SENVCFG,
   CSR_SEPC,
   CSR_SIE,
   CSR_SSTATUS,
@@ -142,6 +144,8 @@ export interface GuestReport {
   /** Accesses the G-stage refused, and the first of them. */
   readonly blocked: number;
   readonly firstBlocked: BlockedAccess | undefined;
+  /** Time its vCPUs spent on harts, in ms of board time (all vCPUs together). */
+  readonly cpuMs: number;
 }
 
 /** How a run ended. */
@@ -274,8 +278,16 @@ export class Type1Hypervisor {
     const outcome: RunOutcome = await this.machine.run(
       options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
     );
+    const end = this.now();
+    for (const slot of this.slots) if (slot.current !== null) this.charge(slot.current, end);
     const guests = this.guests.map(
-      (g): GuestReport => ({ name: g.name, exit: g.exit, blocked: g.blocked, firstBlocked: g.firstBlocked }),
+      (g): GuestReport => ({
+        name: g.name,
+        exit: g.exit,
+        blocked: g.blocked,
+        firstBlocked: g.firstBlocked,
+        cpuMs: g.vcpus.reduce((sum, v) => sum + v.ran, 0) / TICKS_PER_MS,
+      }),
     );
     const clean = this.guests.every((g) => g.exit?.clean === true);
     if (this.fatal !== undefined) return { kind: 'error', message: this.fatal, clean: false, guests };
@@ -523,6 +535,7 @@ export class Type1Hypervisor {
     let fresh = false;
     if (cur !== null) {
       if (!cur.guest.alive) {
+        this.charge(cur, now);
         cur.hart = -1;
         slot.current = cur = null;
       } else if (cur.state !== 'runnable') {
@@ -570,6 +583,7 @@ export class Type1Hypervisor {
 
   /** Adds the time `v` ran since `since`, weighted by its guest's share. */
   private charge(v: Vcpu, now: number): void {
+    v.ran += now - v.since;
     v.vruntime += ((now - v.since) * 100) / v.guest.plan.cpuShare;
     v.since = now;
   }
@@ -661,6 +675,8 @@ export class Type1Hypervisor {
     hart.writeCsrBig(CSR_VSCAUSE, s.vscause);
     hart.writeCsrBig(CSR_VSTVAL, s.vstval);
     hart.writeCsrBig(CSR_VSATP, s.vsatp);
+    hart.writeCsrBig(CSR_SCOUNTEREN, s.scounteren);
+    hart.writeCsrBig(CSR_SENVCFG, s.senvcfg);
     hart.writeCsrBig(CSR_HVIP, BigInt(v.hvip));
     if (slot.lastLoaded !== v || v.needsFlush) {
       hart.flushTranslations();
@@ -696,6 +712,8 @@ export class Type1Hypervisor {
     s.vscause = hart.readCsrBig(CSR_VSCAUSE);
     s.vstval = hart.readCsrBig(CSR_VSTVAL);
     s.vsatp = hart.readCsrBig(CSR_VSATP);
+    s.scounteren = hart.readCsrBig(CSR_SCOUNTEREN);
+    s.senvcfg = hart.readCsrBig(CSR_SENVCFG);
     // VSSIP is the guest's to clear (sip.SSIP); the rest are ours.
     v.hvip = Number(hart.readCsrBig(CSR_HVIP)) & VS_INTERRUPTS;
     v.hart = -1;
@@ -723,6 +741,8 @@ export class Type1Hypervisor {
     s.vscause = 0n;
     s.vstval = 0n;
     s.vsatp = 0n;
+    s.scounteren = 0n;
+    s.senvcfg = 0n;
     v.hvip = 0;
     v.timer = Number.POSITIVE_INFINITY;
     v.needsFlush = true;
