@@ -169,3 +169,86 @@ describe('SBI for VS-mode guests', () => {
     expect(call(0, 0x02, 0)[0]).toBe(-1); // legacy getchar: nothing waiting
   });
 });
+
+describe("a guest's virtio DMA", () => {
+  it('reaches only its own RAM: a buffer past its RAM is refused, the next guest’s memory is untouched', async () => {
+    const { guest, board, hostBase } = setup(1);
+    const {
+      VIRTIO_MMIO_DRIVER_FEATURES,
+      VIRTIO_MMIO_DRIVER_FEATURES_SEL,
+      VIRTIO_MMIO_QUEUE_DESC_LOW,
+      VIRTIO_MMIO_QUEUE_DEVICE_LOW,
+      VIRTIO_MMIO_QUEUE_DRIVER_LOW,
+      VIRTIO_MMIO_QUEUE_NOTIFY,
+      VIRTIO_MMIO_QUEUE_NUM,
+      VIRTIO_MMIO_QUEUE_READY,
+      VIRTIO_MMIO_STATUS,
+      VIRTQ_DESC_F_NEXT,
+      VIRTQ_DESC_F_WRITE,
+    } = await import('@hvkit/devices');
+    // Rebuild the guest with a disk: slot 7 (the first disk) at 0x1000_8000.
+    const plan = guest.plan;
+    const disk = {
+      sizeBytes: 1 << 20,
+      readOnly: false,
+      read: (_o: number, d: Uint8Array) => d.fill(0xab),
+      write() {},
+      flush() {},
+    };
+    const g = new Guest(
+      plan,
+      { kernel: osStubImage(), disks: [disk] },
+      board,
+      {
+        setVsip() {},
+        setTimer() {},
+        startVcpu() {},
+        stopVcpu() {},
+        fence() {},
+        finish() {},
+        now: () => 0,
+      },
+      () => {},
+      () => new Set([0]),
+      () => 0n,
+    );
+    const slot = g.deviceAt(0x1000_8000)!.device;
+    const w = (o: number, v: number) => slot.write(o, 4, v);
+    w(VIRTIO_MMIO_STATUS, 0);
+    w(VIRTIO_MMIO_STATUS, 1 | 2);
+    w(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+    w(VIRTIO_MMIO_DRIVER_FEATURES, 1); // VIRTIO_F_VERSION_1
+    w(VIRTIO_MMIO_STATUS, 1 | 2 | 8);
+    const gpa = (off: number) => 0x8000_0000 + off;
+    const desc = 0x10_0000;
+    const avail = 0x10_1000;
+    const used = 0x10_2000;
+    w(VIRTIO_MMIO_QUEUE_NUM, 8);
+    w(VIRTIO_MMIO_QUEUE_DESC_LOW, gpa(desc));
+    w(VIRTIO_MMIO_QUEUE_DRIVER_LOW, gpa(avail));
+    w(VIRTIO_MMIO_QUEUE_DEVICE_LOW, gpa(used));
+    w(VIRTIO_MMIO_QUEUE_READY, 1);
+    w(VIRTIO_MMIO_STATUS, 1 | 2 | 8 | 4);
+    const view = new DataView(g.ram.bytes.buffer, g.ram.bytes.byteOffset, g.ram.bytes.byteLength);
+    const put = (i: number, addr: number, len: number, flags: number, next: number) => {
+      view.setBigUint64(desc + 16 * i, BigInt(addr), true);
+      view.setUint32(desc + 16 * i + 8, len, true);
+      view.setUint16(desc + 16 * i + 12, flags, true);
+      view.setUint16(desc + 16 * i + 14, next, true);
+    };
+    // A read of sector 0 into the first 4 KiB past its RAM: where the next guest would be if DMA used host addresses.
+    view.setUint32(0x10_3000, 0, true); // VIRTIO_BLK_T_IN
+    put(0, gpa(0x10_3000), 16, VIRTQ_DESC_F_NEXT, 1);
+    put(1, gpa(g.ram.size), 4096, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2);
+    put(2, gpa(0x10_3010), 1, VIRTQ_DESC_F_WRITE, 0);
+    view.setUint16(avail + 4, 0, true); // ring[0] = head 0
+    view.setUint16(avail + 2, 1, true); // idx = 1
+    w(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+    const next = hostBase - 0x8000_0000 + g.ram.size;
+    expect(board.bytes.subarray(next, next + 4096).every((b) => b === 0)).toBe(true);
+    // The disk's bytes (0xab) landed nowhere on the board outside the guest's window.
+    const start = hostBase - 0x8000_0000;
+    expect(board.bytes.subarray(0, start).includes(0xab)).toBe(false);
+    expect(board.bytes.subarray(start + g.ram.size).includes(0xab)).toBe(false);
+  });
+});

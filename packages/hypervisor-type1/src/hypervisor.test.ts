@@ -127,6 +127,25 @@ describe('type-1 hypervisor', () => {
     expect(own!).toBeGreaterThan(big!);
   });
 
+  it("gives an ended guest's harts to the pool", async () => {
+    const spin = new Uint8Array(new Uint32Array([0x0000_006f]).buffer);
+    const { outcome } = await partition(
+      {
+        board: { harts: 2, memory: '256M' },
+        guests: [
+          stub('stub', { harts: [0] }),
+          { name: 'a', vcpus: 1, memory: '16M', kernel: 'spin' },
+          { name: 'b', vcpus: 1, memory: '16M', kernel: 'spin' },
+        ],
+      },
+      { stub: { kernel: osStubImage() }, a: { kernel: spin }, b: { kernel: spin } },
+      { timeoutMs: 3_000 },
+    );
+    expect(outcome.guests[0]!.exit?.clean).toBe(true);
+    // Two spinning guests on hart 1 alone get at most the run's 3 s; once the stub is gone, both harts run them.
+    expect(outcome.guests[1]!.cpuMs + outcome.guests[2]!.cpuMs).toBeGreaterThan(3_500);
+  });
+
   it('moves vCPUs between pool harts with their state (Linux 3 vCPUs with the RTC passed through, os-stub 2, on 3 harts)', async () => {
     const { outcome, own } = await partition(
       {
