@@ -679,7 +679,8 @@ export class Type1Hypervisor {
     hart.writeCsrBig(CSR_SENVCFG, s.senvcfg);
     hart.writeCsrBig(CSR_HVIP, BigInt(v.hvip));
     if (slot.lastLoaded !== v || v.needsFlush) {
-      hart.flushTranslations();
+      // Another vCPU's VS-stage translations (and, of another guest, G-stage) must not survive.
+      hart.hfenceGvma();
       hart.fenceI();
       v.needsFlush = false;
     }
@@ -861,8 +862,9 @@ export class Type1Hypervisor {
           return;
         }
         const hart = this.machine.harts[v.hart]!;
+        // A guest's SFENCE.VMA fences its VS-stage (priv spec: HFENCE.VVMA for the hypervisor).
         if (kind === 'i') hart.fenceI();
-        else hart.flushTranslations();
+        else hart.hfenceVvma();
       },
       finish: (guest, exit) => this.finish(guest, exit),
       now: () => this.now(),
