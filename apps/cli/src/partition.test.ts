@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
-import { captureIo, REPO_ROOT } from './test-support.js';
+import { captureIo, FakeTty, REPO_ROOT } from './test-support.js';
 
 const README_TABLE = {
   board: { harts: 4, memory: '512M' },
@@ -91,6 +91,31 @@ describe('hvkit partition: bad input', () => {
     const r = await partition(README_TABLE, ['--console', 'nope']);
     expect(r.stderr).toBe('hvkit: --console nope: no guest of that name (guests: linux, stub)\n');
     expect(r.status).toBe(2);
+  });
+});
+
+describe('hvkit partition on a terminal', () => {
+  it('raw mode; Ctrl-A n moves input to the next guest, Ctrl-A x quits (status 0), the terminal is restored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hvkit-partition-'));
+    writeFileSync(join(dir, 'spin.bin'), new Uint8Array(new Uint32Array([0x0000_006f]).buffer)); // j .
+    const guest = (name: string, hart: number) => ({
+      name,
+      harts: [hart],
+      memory: '16M',
+      kernel: 'spin.bin',
+    });
+    writeFileSync(
+      join(dir, 'table.json'),
+      JSON.stringify({ board: { harts: 2, memory: '64M' }, guests: [guest('a', 0), guest('b', 1)] }),
+    );
+    const tty = new FakeTty();
+    const cap = captureIo(tty);
+    const run = main(['partition', join(dir, 'table.json')], cap.io);
+    setTimeout(() => tty.write('\u0001n'), 200);
+    setTimeout(() => tty.write('\u0001x'), 400);
+    expect(await run).toBe(0);
+    expect(cap.stderr()).toBe('\r\nhvkit: input goes to "b"\r\nhvkit: terminated (Ctrl-A x)\r\n');
+    expect(tty.rawModes).toEqual([true, false]);
   });
 });
 
