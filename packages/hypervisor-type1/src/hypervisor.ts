@@ -186,12 +186,13 @@ export class Type1Hypervisor {
   private inHook = -1;
   private booted = false;
   private fatal: string | undefined;
-  private readonly sbiHart = {
+  /** The calling vCPU as the SBI firmware sees it (reused: no allocation per call). */
+  private readonly sbiCall: { -readonly [K in keyof SbiHart]: SbiHart[K] } = {
     hartId: 0,
     xl: new Int32Array(0),
     xh: new Int32Array(0),
     pc: 0,
-  } satisfies SbiHart;
+  };
 
   constructor(options: Type1Options) {
     const { plan } = options;
@@ -385,7 +386,7 @@ export class Type1Hypervisor {
 
   /** SBI call from VS: served by the guest's firmware, a0/a1 written, sepc past the ECALL. */
   private ecall(hart: RiscvHart, v: Vcpu): void {
-    const call = this.sbiHart as { hartId: number; xl: Int32Array; xh: Int32Array; pc: number };
+    const call = this.sbiCall;
     call.hartId = v.id;
     call.xl = hart.xl;
     call.xh = hart.xh;
