@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
+import { isPromptLine } from './partition.js';
 import { captureIo, FakeTty, REPO_ROOT } from './test-support.js';
 
 const README_TABLE = {
@@ -91,6 +92,21 @@ describe('hvkit partition: bad input', () => {
     const r = await partition(README_TABLE, ['--console', 'nope']);
     expect(r.stderr).toBe('hvkit: --console nope: no guest of that name (guests: linux, stub)\n');
     expect(r.status).toBe(2);
+  });
+});
+
+describe('piped input to a Linux Image of your own', () => {
+  it('waits for a line that looks like a shell prompt', () => {
+    for (const p of ['~ # ', '/ # ', '# ', '$ ', 'root@box:~# ', 'user@h:/tmp$ '])
+      expect(isPromptLine(p), p).toBe(true);
+    for (const p of [
+      '[    0.000000] Linux version 6.1 #1 SMP',
+      'Run /init as init process',
+      'a b # ',
+      '~ #',
+    ]) {
+      expect(isPromptLine(p), p).toBe(false);
+    }
   });
 });
 

@@ -27,6 +27,7 @@ import {
 } from '@hvkit/hypervisor-type1';
 import { type DiskImage, HostError } from '@hvkit/hypervisor-type2';
 import { openDiskImage } from '@hvkit/hypervisor-type2/node';
+import { isLinuxImage } from '@hvkit/machine';
 import { EXIT_TIMEOUT, EXIT_USAGE, UsageError } from './errors.js';
 import type { CliIo } from './main.js';
 import { exitStatus } from './run.js';
@@ -64,14 +65,27 @@ function readNamed(where: string, path: string, base: string): Uint8Array {
   }
 }
 
-/** A kernel named in the table: built-in name or file; `readyText` holds piped input back until printed. */
-function readKernel(index: number, spec: string, base: string): { bytes: Uint8Array; readyText?: string } {
+/** True when `line` (the guest's current output line) is a shell prompt: `~ # `, `/ # `, `$ `, `root@box:~# `. */
+export function isPromptLine(line: string): boolean {
+  return line.length < 64 && /^\S*\s?[#$] $/.test(line);
+}
+
+/** Whether a guest is ready for piped input, judged from its current output line. */
+type Ready = (line: string) => boolean;
+
+/**
+ * A kernel named in the table: built-in name or file, and when its console is ready
+ * for piped input (bytes that reach a UART while Linux's serial driver starts are
+ * lost): the bundled Linux at its prompt, another Linux Image at a line that looks
+ * like a shell prompt, anything else at once.
+ */
+function readKernel(index: number, spec: string, base: string): { bytes: Uint8Array; ready?: Ready } {
   const where = `guests[${index}].kernel`;
   if (spec === 'linux') {
     const path = linuxImagePath();
     if (!existsSync(path))
       throw new TableError([`table: ${where}: the Linux guest image ${path} has not been built`]);
-    return { bytes: readFileSync(path), readyText: LINUX_PROMPT };
+    return { bytes: readFileSync(path), ready: (line) => line.endsWith(LINUX_PROMPT) };
   }
   if (spec === 'os-stub') return { bytes: readFileSync(fileURLToPath(OS_STUB_IMAGE_URL)) };
   const full = resolve(base, spec);
@@ -80,7 +94,8 @@ function readKernel(index: number, spec: string, base: string): { bytes: Uint8Ar
       `table: ${where}: "${spec}" is neither a built-in kernel (${BUILTIN_KERNELS.join(', ')}) nor a file`,
     ]);
   }
-  return { bytes: readNamed(where, spec, base) };
+  const bytes = readNamed(where, spec, base);
+  return isLinuxImage(bytes) ? { bytes, ready: isPromptLine } : { bytes };
 }
 
 /** Guest output on stdout: batched, LF as CRLF on a raw terminal. */
@@ -128,12 +143,12 @@ export async function partitionCommand(tablePath: string, flags: PartitionFlags,
   try {
     let plan: Plan;
     const images: Record<string, GuestImages> = {};
-    const ready = new Map<string, string>();
+    const ready = new Map<string, Ready>();
     try {
       plan = parseTable(text, (p) => resolve(base, p));
       for (const g of plan.guests) {
         const kernel = readKernel(g.index, g.kernel, base);
-        if (kernel.readyText !== undefined) ready.set(g.name, kernel.readyText);
+        if (kernel.ready !== undefined) ready.set(g.name, kernel.ready);
         const backends = g.disks.map((d, j) => {
           try {
             const disk = openDiskImage(resolve(base, d.path), { readOnly: d.readOnly });
@@ -169,22 +184,23 @@ export async function partitionCommand(tablePath: string, flags: PartitionFlags,
     const raw = stdin?.isTTY === true && typeof stdin.setRawMode === 'function';
     const output = new Output(io.stdout, raw);
     const mux = new ConsoleMux((t) => output.write(t));
-    // Piped input waits for the focused guest's ready text (if it has one).
-    let hold = raw ? '' : (ready.get(focus) ?? '');
-    let seen = '';
+    // Piped input waits until the focused guest is ready for it (if it has a way to tell).
+    let hold: Ready | undefined = raw ? undefined : ready.get(focus);
+    let line = '';
     const held: Uint8Array[] = [];
     let hv: Type1Hypervisor | undefined;
     let quit = false;
     const deliver = (bytes: Uint8Array) => {
-      if (hold !== '' || hv === undefined) held.push(bytes);
+      if (hold !== undefined || hv === undefined) held.push(bytes);
       else hv.sendInput(focus, bytes);
     };
     const watch = (guest: string, byte: number) => {
       mux.put(guest, byte);
-      if (hold === '' || guest !== focus) return;
-      seen = (seen + String.fromCharCode(byte)).slice(-hold.length);
-      if (seen === hold) {
-        hold = '';
+      if (hold === undefined || guest !== focus) return;
+      if (byte === 10) line = '';
+      else if (byte !== 13 && line.length < 256) line += String.fromCharCode(byte);
+      if (hold(line)) {
+        hold = undefined;
         // Not from inside the guest's store: the UART may read at once.
         setImmediate(() => {
           for (const b of held.splice(0)) hv?.sendInput(focus, b);
