@@ -110,6 +110,13 @@ const TICKS_PER_MS = 10_000;
 /** Default time slice of a vCPU that shares its hart. */
 const DEFAULT_SLICE_MS = 10;
 const NEVER = (1n << 64n) - 1n;
+/**
+ * Traps a hart serves before it ends its slice of the board's run loop. The board
+ * sizes slices in instructions, but an instruction that traps (a device access, an
+ * SBI call) costs far more host time than one that does not: a guest printing through
+ * its UART could otherwise hold every other hart's timers back for tens of ms.
+ */
+const TRAPS_PER_SLICE = 64;
 
 /** Observers; every member optional. */
 export interface Type1Events {
@@ -169,6 +176,8 @@ interface HartSlot {
   sliceEnd: number;
   /** The deadline its HS timer is armed for (NaN: unknown, re-arm). */
   armed: number;
+  /** Traps served since it last ended a slice. */
+  traps: number;
 }
 
 /** The bare-metal hypervisor on its board. */
@@ -212,7 +221,7 @@ export class Type1Hypervisor {
     });
     for (const h of plan.pool) this.pool.add(h);
     for (let h = 0; h < plan.board.harts; h++) {
-      this.slots.push({ current: null, lastLoaded: null, sliceEnd: 0, armed: Number.NaN });
+      this.slots.push({ current: null, lastLoaded: null, sliceEnd: 0, armed: Number.NaN, traps: 0 });
     }
 
     const ram = this.machine.ram;
@@ -343,6 +352,10 @@ export class Type1Hypervisor {
     const h = hart.hartId;
     const slot = this.slots[h]!;
     this.inHook = h;
+    if (++slot.traps >= TRAPS_PER_SLICE) {
+      slot.traps = 0;
+      hart.requestExit();
+    }
     try {
       if (interrupt) {
         if (cause === IRQ_STI) slot.armed = Number.NaN;
