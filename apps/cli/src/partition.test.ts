@@ -1,9 +1,10 @@
 // `hvkit partition TABLE.json`: bad tables are one line each and status 2; the table of
 // the README boots Linux and the os-stub side by side.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { linuxImagePath } from '@hvkit/guest-linux';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
 import { isPromptLine } from './partition.js';
@@ -163,6 +164,20 @@ describe('hvkit partition as a process', () => {
     expect(r.stdout).toMatch(/^\[stub\] os-stub: PASS 9\/9$/m);
     expect(r.stdout).toContain('[linux] reboot: Power down');
     expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 120_000);
+
+  it('boots a Linux Image file named by a relative path, with bootargs, taking piped input at its prompt', async () => {
+    const dir = tableDir({
+      board: { harts: 2, memory: '256M' },
+      guests: [
+        { name: 'mine', harts: [0, 1], memory: '128M', kernel: 'Image', bootargs: 'console=ttyS0 quiet' },
+      ],
+    });
+    writeFileSync(join(dir, 'Image'), readFileSync(linuxImagePath()));
+    const r = await hvkit(['partition', join(dir, 'table.json')], 'uname -a\npoweroff\n');
+    expect(r.stdout).toMatch(/^\[mine\] Linux hvkit 6\.1\.\d+ .* riscv64$/m);
+    expect(r.stdout).not.toContain('Run /init'); // quiet, from the table's bootargs
     expect(r.status).toBe(0);
   }, 120_000);
 
