@@ -81,6 +81,42 @@ describe('a guest on its window of board RAM', () => {
     expect(board.bytes.subarray(0, hostBase - 0x8000_0000).every((b) => b === 0)).toBe(true);
   });
 
+  it('places an initrd as QEMU does and names it, with the bootargs, in /chosen', async () => {
+    const { decodeFdt, fdtCells, fdtStrings } = await import('@hvkit/machine');
+    const plan = checkTable({
+      board: { harts: 1, memory: '64M', reserved: '4M' },
+      guests: [{ name: 'g', harts: [0], memory: '32M', kernel: 'os-stub', bootargs: 'rdinit=/x' }],
+    }).guests[0]!;
+    const board = { base: 0x8000_0000 as GuestPhysAddr, size: 64 * MiB, bytes: new Uint8Array(64 * MiB) };
+    const initrd = new Uint8Array(5000).fill(0x5a);
+    const control = {
+      setVsip() {},
+      setTimer() {},
+      startVcpu() {},
+      stopVcpu() {},
+      fence() {},
+      finish() {},
+      now: () => 0,
+    };
+    const g = new Guest(
+      plan,
+      { kernel: osStubImage(), initrd },
+      board,
+      control,
+      () => {},
+      () => new Set([0]),
+      () => 0n,
+    );
+    const chosen = decodeFdt(g.ram.bytes.subarray(g.dtbAddress - 0x8000_0000)).root.child('chosen')!;
+    const [, start] = fdtCells(chosen.property('linux,initrd-start')!);
+    const [, end] = fdtCells(chosen.property('linux,initrd-end')!);
+    expect(end! - start!).toBe(5000);
+    expect(g.ram.bytes.subarray(start! - 0x8000_0000, end! - 0x8000_0000).every((b) => b === 0x5a)).toBe(
+      true,
+    );
+    expect(fdtStrings(chosen.property('bootargs')!)).toEqual(['rdinit=/x']);
+  });
+
   it('has its devices at the virt addresses and nothing elsewhere', () => {
     const { guest } = setup();
     expect(guest.deviceAt(0x1000_0000)?.device.name).toBe('g.uart');
