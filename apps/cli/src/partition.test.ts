@@ -191,7 +191,7 @@ describe('hvkit partition as a process', () => {
       ],
     });
     const r = await hvkit(['partition', join(dir, 'table.json'), '--console', 'stub'], '');
-    expect(r.stdout).toContain('[evil] attacker: 42 probes, 0 escapes');
+    expect(r.stdout).toContain('[evil] attacker: 48 probes, 0 escapes');
     expect(r.stderr).toBe('hvkit: evil: 35 blocked accesses, first at 0x84000000 (load at pc 0x80200092)\n');
     expect(r.status).toBe(0);
   }, 60_000);

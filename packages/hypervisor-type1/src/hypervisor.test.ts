@@ -200,7 +200,7 @@ describe('type-1 hypervisor', () => {
       },
       { evil: { kernel: new Uint8Array(readFileSync(ATTACKER)) }, stub: { kernel: osStubImage() } },
     );
-    expect(own.evil).toContain('attacker: 42 probes, 0 escapes');
+    expect(own.evil).toContain('attacker: 48 probes, 0 escapes');
     expect(own.evil).not.toContain('ESCAPED');
     expect(parseOsStubReport(own.stub!).verdict, own.stub).toBe('PASS');
     const evil = outcome.guests[0]!;

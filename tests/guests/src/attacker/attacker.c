@@ -3,11 +3,12 @@
  * table does not give it (other guests' RAM would be past its own, the hypervisor's
  * below or beside it, the board's CLINT and unassigned MMIO), reaches past its RAM
  * through its own page tables (a leaf pointing outside, a table placed outside), and
- * asks SBI to touch memory and harts that are not its own. Every attempt must fail;
+ * tries the hypervisor's CSRs and instructions, and asks SBI to touch memory and harts
+ * that are not its own. Every attempt must fail;
  * it prints one line per probe and a summary, then powers off through the finisher
  * (pass when nothing escaped).
  *   attacker: probe load 0x0000000084000000: blocked (cause 5)
- *   attacker: 31 probes, 0 escapes
+ *   attacker: 48 probes, 0 escapes
  */
 #include "../lib.h"
 
@@ -124,6 +125,28 @@ int main(u64 hartid, u64 dtb) {
   try_store(0xc0000000ul);
   try_load(0x40000000ul);
   __asm__ volatile("csrw satp, zero\n sfence.vma" : : : "memory");
+
+  /* The hypervisor's and the firmware's controls: H and M CSRs, H instructions (all illegal in VS-mode). */
+  u64 v = 0;
+  trap_save[1] = 0;
+  __asm__ volatile("csrr %0, 0x680" : "=r"(v)); /* hgatp */
+  verdict("csr read hgatp", 0x680, 2);
+  trap_save[1] = 0;
+  __asm__ volatile("csrw 0x680, zero"); /* hgatp: paging off for itself, identity to the whole board */
+  verdict("csr write hgatp", 0x680, 2);
+  trap_save[1] = 0;
+  __asm__ volatile("csrr %0, 0x600" : "=r"(v)); /* hstatus */
+  verdict("csr read hstatus", 0x600, 2);
+  trap_save[1] = 0;
+  __asm__ volatile("csrr %0, 0x300" : "=r"(v)); /* mstatus */
+  verdict("csr read mstatus", 0x300, 2);
+  trap_save[1] = 0;
+  __asm__ volatile("mv a0, %0\n .4byte 0x6c054573" : : "r"(ram_end) : "a0", "memory"); /* hlv.d a0, (a0) */
+  verdict("hlv.d", ram_end, 2);
+  trap_save[1] = 0;
+  __asm__ volatile(".4byte 0x62000073" : : : "memory"); /* hfence.gvma */
+  verdict("hfence.gvma", 0, 2);
+  (void)v;
 
   /* SBI: memory outside its RAM, harts that are not its own. */
   try_sbi("dbcn write outside RAM", sbi(0x4442434e, 0, 16, ram_end, 0));
