@@ -35,6 +35,11 @@ export class GuestConsole implements CharBackend {
     this.listeners.push(listener);
   }
 
+  /** Forgets every `onReadable` listener (before a rebooted guest's UART registers its own). */
+  clearListeners(): void {
+    this.listeners.length = 0;
+  }
+
   /** Queues input for the guest (bytes past the cap are dropped, as a full FIFO would). */
   send(bytes: Uint8Array): void {
     const room = MAX_PENDING_INPUT - (this.input.length - this.head);

@@ -33,6 +33,7 @@ function setup(vcpus = 2) {
     stopVcpu: (_g, id) => calls.push(`stop ${id}`),
     fence: (_g, id, kind) => calls.push(`fence ${id} ${kind}`),
     finish: (_g, exit) => exits.push(exit),
+    reboot: () => calls.push('reboot'),
     now: () => 1000,
   };
   const guest = new Guest(
@@ -96,6 +97,7 @@ describe('a guest on its window of board RAM', () => {
       stopVcpu() {},
       fence() {},
       finish() {},
+      reboot() {},
       now: () => 0,
     };
     const g = new Guest(
@@ -169,7 +171,7 @@ describe('SBI for VS-mode guests', () => {
     expect(calls.at(-1)).toBe('stop 1');
   });
 
-  it('SRST: shutdown ends that guest, cleanly or not; reboots are not served', () => {
+  it('SRST: shutdown ends that guest, cleanly or not; a reboot boots it again', () => {
     const a = setup();
     a.call(0, EID.SRST, 0, 0, 0);
     expect(a.exits).toEqual([{ clean: true, reason: 'shutdown' }]);
@@ -178,10 +180,8 @@ describe('SBI for VS-mode guests', () => {
     expect(b.exits).toEqual([{ clean: false, reason: 'shutdown (failure)' }]);
     const c = setup();
     c.call(0, EID.SRST, 0, 1, 0);
-    expect(c.exits[0]).toMatchObject({
-      clean: false,
-      reason: 'cold-reboot asked (guest reboot is not supported)',
-    });
+    expect(c.exits).toEqual([]);
+    expect(c.calls).toEqual(['reboot']);
   });
 
   it('DBCN and legacy console: guest-physical buffers inside its RAM only', () => {
@@ -242,6 +242,7 @@ describe("a guest's virtio DMA", () => {
         stopVcpu() {},
         fence() {},
         finish() {},
+        reboot() {},
         now: () => 0,
       },
       () => {},

@@ -103,6 +103,8 @@ export interface VcpuControl {
   fence(guest: Guest, id: number, kind: 'i' | 'vma'): void;
   /** The guest ended. */
   finish(guest: Guest, exit: GuestExit): void;
+  /** The guest asked for a reset (SRST reboot, finisher reset): boot it again from its images. */
+  reboot(guest: Guest): void;
   /** Current time (mtime ticks). */
   now(): number;
 }
@@ -196,6 +198,8 @@ export class Guest {
   readonly image: BootImage;
   /** hgatp of its G-stage tables (set by the hypervisor that writes them). */
   hgatp = 0n;
+  /** Times it was booted again. */
+  reboots = 0;
   /** Accesses the G-stage refused. */
   blocked = 0;
   firstBlocked: BlockedAccess | undefined;
@@ -210,6 +214,8 @@ export class Guest {
     output: (byte: number) => void,
     allowed: (id: number) => ReadonlySet<number>,
     wallClock: () => bigint,
+    /** The console of the guest this one reboots (its input queue carries over). */
+    console?: GuestConsole,
   ) {
     this.name = plan.name;
     this.plan = plan;
@@ -245,7 +251,9 @@ export class Guest {
     bytes.set(dtb, this.dtbAddress - VIRT_DRAM_BASE);
     this.entry = kernel.entry;
 
-    this.console = new GuestConsole(output);
+    this.console = console ?? new GuestConsole(output);
+    // The devices of a guest before a reboot must not take this one's input.
+    this.console.clearListeners();
     // Context 2v is vCPU v's M-mode (nothing: guests have no M-mode), 2v + 1 its S-mode, which drives VSEIP.
     const lines: IrqLine[] = [];
     for (let v = 0; v < plan.vcpus; v++) {
@@ -266,8 +274,7 @@ export class Guest {
             clean: code === 0,
             reason: code === 0 ? 'finisher pass' : `finisher code ${code}`,
           }),
-        reset: () =>
-          control.finish(this, { clean: false, reason: 'reset asked (guest reboot is not supported)' }),
+        reset: () => control.reboot(this),
       },
       name: `${plan.name}.test`,
     });
@@ -413,10 +420,7 @@ class GuestSbi implements SbiPlatform {
         reason: reason === 'none' ? 'shutdown' : 'shutdown (failure)',
       });
     } else {
-      this.control.finish(this.guest, {
-        clean: false,
-        reason: `${type} asked (guest reboot is not supported)`,
-      });
+      this.control.reboot(this.guest);
     }
   }
 

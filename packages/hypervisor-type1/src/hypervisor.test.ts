@@ -220,6 +220,36 @@ describe('type-1 hypervisor', () => {
     }
   });
 
+  it('boots a guest again when it reboots, with the same console, and ends it at its shutdown', async () => {
+    let out = '';
+    let prompts = 0;
+    const hv: Type1Hypervisor = new Type1Hypervisor({
+      plan: checkTable({
+        board: { harts: 2, memory: '256M' },
+        guests: [
+          { name: 'linux', harts: [0], memory: '128M', kernel: 'linux' },
+          stub('stub', { harts: [1] }),
+        ],
+      }),
+      images: {
+        linux: { kernel: new Uint8Array(readFileSync(linuxImagePath())) },
+        stub: { kernel: osStubImage() },
+      },
+      output: (g, b) => {
+        if (g !== 'linux') return;
+        out += String.fromCharCode(b);
+        if (!out.endsWith(LINUX_PROMPT)) return;
+        const command = ++prompts === 1 ? 'reboot\n' : 'poweroff\n';
+        setImmediate(() => hv.sendInput('linux', new TextEncoder().encode(command)));
+      },
+    });
+    const outcome = await hv.run({ timeoutMs: 60_000 });
+    expect(out).toContain('reboot: Restarting system');
+    expect(out.split('hvkit guest-linux: Linux').length - 1).toBe(2);
+    expect(outcome.guests[0]).toMatchObject({ exit: { clean: true, reason: 'shutdown' }, reboots: 1 });
+    expect(outcome.clean).toBe(true);
+  }, 90_000);
+
   it('says which guest a kernel it cannot load belongs to', () => {
     const plan = checkTable({
       board: { harts: 1, memory: '64M' },

@@ -98,7 +98,7 @@ import {
   type Vcpu,
   type VcpuControl,
 } from './guest.js';
-import { type Plan, TableError } from './table.js';
+import { type GuestPlan, type Plan, TableError } from './table.js';
 import { translateVs } from './vs-walk.js';
 
 /** Where the hypervisor's code (the idle loop) sits: where a raw kernel goes above firmware. */
@@ -124,6 +124,8 @@ export interface Type1Events {
   guestExited?(guest: string, exit: GuestExit): void;
   /** The G-stage refused a guest access. */
   blocked?(guest: string, access: BlockedAccess): void;
+  /** A guest asked for a reset and boots again. */
+  guestRebooted?(guest: string): void;
 }
 
 /** Options of `new Type1Hypervisor`. */
@@ -151,8 +153,10 @@ export interface GuestReport {
   /** Accesses the G-stage refused, and the first of them. */
   readonly blocked: number;
   readonly firstBlocked: BlockedAccess | undefined;
-  /** Time its vCPUs spent on harts, in ms of board time (all vCPUs together). */
+  /** Time its vCPUs spent on harts, in ms of board time (all vCPUs together, this boot). */
   readonly cpuMs: number;
+  /** Times it was booted again (SRST reboot, finisher reset). */
+  readonly reboots: number;
 }
 
 /** How a run ended. */
@@ -184,7 +188,14 @@ interface HartSlot {
 export class Type1Hypervisor {
   /** The physical board. */
   readonly machine: VirtMachine;
-  readonly guests: readonly Guest[];
+  /** The guests, in table order (a rebooted guest is a new object in its place). */
+  get guests(): readonly Guest[] {
+    return this.list;
+  }
+  private readonly list: Guest[] = [];
+  private readonly options: Type1Options;
+  private readonly pages: PageAllocator;
+  private readonly wallClock: () => bigint;
   private readonly byName = new Map<string, Guest>();
   private readonly slots: HartSlot[] = [];
   /** Harts no guest owns (grows when a guest with its own harts ends). */
@@ -224,50 +235,64 @@ export class Type1Hypervisor {
       this.slots.push({ current: null, lastLoaded: null, sliceEnd: 0, armed: Number.NaN, traps: 0 });
     }
 
-    const ram = this.machine.ram;
     // Page tables live in the reservation below the code page.
-    const pages = new PageAllocator(ram, VIRT_DRAM_BASE, HYPERVISOR_CODE);
-    const control = this.control();
-    const wallClock = options.wallClock ?? (() => BigInt(Date.now()) * 1_000_000n);
-    const output = options.output ?? (() => {});
-    const guests: Guest[] = [];
+    this.pages = new PageAllocator(this.machine.ram, VIRT_DRAM_BASE, HYPERVISOR_CODE);
+    this.options = options;
+    this.wallClock = options.wallClock ?? (() => BigInt(Date.now()) * 1_000_000n);
     for (const g of plan.guests) {
-      const own = new Set(g.harts);
-      const allowed = (v: number): ReadonlySet<number> =>
-        g.harts.length === 0 ? this.pool : g.vcpus === g.harts.length ? new Set([g.harts[v]!]) : own;
-      let guest: Guest;
-      try {
-        guest = new Guest(
-          g,
-          options.images[g.name]!,
-          ram,
-          control,
-          (b) => output(g.name, b),
-          allowed,
-          wallClock,
-        );
-      } catch (error) {
-        // A kernel the loader refuses, or no room for the initrd or device tree: one table line.
-        const where =
-          error instanceof ImageError ? 'kernel' : error instanceof ConfigError ? 'memory' : undefined;
-        if (where === undefined) throw error;
-        throw new TableError([`table: guests[${g.index}].${where}: ${(error as Error).message}`]);
-      }
-      const tables = new GStageTables(ram, pages);
+      const guest = this.buildGuest(g);
+      this.list.push(guest);
+      this.byName.set(g.name, guest);
+    }
+  }
+
+  /**
+   * Builds guest `g` on its window of board RAM, with its kernel, device tree and boot
+   * vCPU ready; writes its G-stage tables the first time (a reboot keeps them).
+   */
+  private buildGuest(g: GuestPlan, before?: Guest): Guest {
+    const own = new Set(g.harts);
+    const allowed = (v: number): ReadonlySet<number> =>
+      g.harts.length === 0 ? this.pool : g.vcpus === g.harts.length ? new Set([g.harts[v]!]) : own;
+    const output = this.options.output;
+    let guest: Guest;
+    try {
+      guest = new Guest(
+        g,
+        this.options.images[g.name]!,
+        this.machine.ram,
+        this.control,
+        output === undefined ? () => {} : (b) => output(g.name, b),
+        allowed,
+        this.wallClock,
+        before?.console,
+      );
+    } catch (error) {
+      // A kernel the loader refuses, or no room for the initrd or device tree: one table line.
+      const where =
+        error instanceof ImageError ? 'kernel' : error instanceof ConfigError ? 'memory' : undefined;
+      if (where === undefined) throw error;
+      throw new TableError([`table: guests[${g.index}].${where}: ${(error as Error).message}`]);
+    }
+    if (before === undefined) {
+      const tables = new GStageTables(this.machine.ram, this.pages);
       tables.map(VIRT_DRAM_BASE, g.hostBase, g.memory, PERM_RWX);
       for (const d of g.passthrough) {
         const w = PASSTHROUGH_WINDOWS[d];
         tables.map(w.base, w.base, w.size, PERM_RW);
       }
       guest.hgatp = tables.hgatp(guest.vmid);
-      guests.push(guest);
-      this.byName.set(g.name, guest);
-      // The boot vCPU starts at the kernel entry with a0 = 0, a1 = the device tree, as QEMU boots hart 0.
-      const v0 = guest.vcpus[0]!;
-      this.resetVcpu(v0, BigInt(guest.entry), BigInt(guest.dtbAddress));
-      v0.state = 'runnable';
+    } else {
+      guest.hgatp = before.hgatp;
+      guest.reboots = before.reboots + 1;
+      guest.blocked = before.blocked;
+      guest.firstBlocked = before.firstBlocked;
     }
-    this.guests = guests;
+    // The boot vCPU starts at the kernel entry with a0 = 0, a1 = the device tree, as QEMU boots hart 0.
+    const v0 = guest.vcpus[0]!;
+    this.resetVcpu(v0, BigInt(guest.entry), BigInt(guest.dtbAddress));
+    v0.state = 'runnable';
+    return guest;
   }
 
   /** Queues console input for guest `name` (its UART and SBI console read it). */
@@ -297,6 +322,7 @@ export class Type1Hypervisor {
         blocked: g.blocked,
         firstBlocked: g.firstBlocked,
         cpuMs: g.vcpus.reduce((sum, v) => sum + v.ran, 0) / TICKS_PER_MS,
+        reboots: g.reboots,
       }),
     );
     const clean = this.guests.every((g) => g.exit?.clean === true);
@@ -829,6 +855,26 @@ export class Type1Hypervisor {
     }
   }
 
+  /**
+   * The guest asked for a reset: its vCPUs stop where they are, and a new guest in its
+   * place boots from the same images on the same RAM, tables and console.
+   */
+  private reboot(old: Guest): void {
+    if (!old.alive) return;
+    old.exit = { clean: false, reason: 'rebooted' };
+    for (const v of old.vcpus) {
+      v.state = 'stopped';
+      v.timer = Number.POSITIVE_INFINITY;
+      if (v.hart >= 0) this.kick(v.hart);
+    }
+    const fresh = this.buildGuest(old.plan, old);
+    const at = this.list.indexOf(old);
+    this.list[at] = fresh;
+    this.byName.set(fresh.name, fresh);
+    this.events.guestRebooted?.(fresh.name);
+    this.wake(fresh.vcpus[0]!);
+  }
+
   private fail(message: string): void {
     this.fatal ??= message;
     this.machine.stop();
@@ -839,49 +885,48 @@ export class Type1Hypervisor {
   }
 
   /** The hypervisor's side of the guests' SBI and devices. */
-  private control(): VcpuControl {
-    return {
-      setVsip: (guest, id, bit, level) => {
-        const v = guest.vcpus[id];
-        if (v !== undefined) this.setVsip(v, bit, level);
-      },
-      setTimer: (guest, id, deadline) => {
-        const v = guest.vcpus[id];
-        if (v === undefined) return;
-        v.timer = deadline;
-        this.setVsip(v, MIP_VSTIP, false);
-        if (deadline <= this.now()) {
-          v.timer = Number.POSITIVE_INFINITY;
-          this.setVsip(v, MIP_VSTIP, true);
-        }
-      },
-      startVcpu: (guest, id, pc, opaque) => {
-        const v = guest.vcpus[id];
-        if (v === undefined || v.state !== 'stopped') return;
-        this.resetVcpu(v, pc, opaque);
-        v.state = 'runnable';
-        this.wake(v);
-      },
-      stopVcpu: (guest, id) => {
-        const v = guest.vcpus[id];
-        if (v === undefined) return;
-        v.state = 'stopped';
+  private readonly control: VcpuControl = {
+    setVsip: (guest, id, bit, level) => {
+      const v = guest.vcpus[id];
+      if (v !== undefined) this.setVsip(v, bit, level);
+    },
+    setTimer: (guest, id, deadline) => {
+      const v = guest.vcpus[id];
+      if (v === undefined) return;
+      v.timer = deadline;
+      this.setVsip(v, MIP_VSTIP, false);
+      if (deadline <= this.now()) {
         v.timer = Number.POSITIVE_INFINITY;
-      },
-      fence: (guest, id, kind) => {
-        const v = guest.vcpus[id];
-        if (v === undefined) return;
-        if (v.hart < 0) {
-          v.needsFlush = true;
-          return;
-        }
-        const hart = this.machine.harts[v.hart]!;
-        // A guest's SFENCE.VMA fences its VS-stage (priv spec: HFENCE.VVMA for the hypervisor).
-        if (kind === 'i') hart.fenceI();
-        else hart.hfenceVvma();
-      },
-      finish: (guest, exit) => this.finish(guest, exit),
-      now: () => this.now(),
-    };
-  }
+        this.setVsip(v, MIP_VSTIP, true);
+      }
+    },
+    startVcpu: (guest, id, pc, opaque) => {
+      const v = guest.vcpus[id];
+      if (v === undefined || v.state !== 'stopped') return;
+      this.resetVcpu(v, pc, opaque);
+      v.state = 'runnable';
+      this.wake(v);
+    },
+    stopVcpu: (guest, id) => {
+      const v = guest.vcpus[id];
+      if (v === undefined) return;
+      v.state = 'stopped';
+      v.timer = Number.POSITIVE_INFINITY;
+    },
+    fence: (guest, id, kind) => {
+      const v = guest.vcpus[id];
+      if (v === undefined) return;
+      if (v.hart < 0) {
+        v.needsFlush = true;
+        return;
+      }
+      const hart = this.machine.harts[v.hart]!;
+      // A guest's SFENCE.VMA fences its VS-stage (priv spec: HFENCE.VVMA for the hypervisor).
+      if (kind === 'i') hart.fenceI();
+      else hart.hfenceVvma();
+    },
+    finish: (guest, exit) => this.finish(guest, exit),
+    reboot: (guest) => this.reboot(guest),
+    now: () => this.now(),
+  };
 }
