@@ -62,6 +62,7 @@ export const CSR = {
   vstval: 0x243,
   vsip: 0x244,
   vsatp: 0x280,
+  vstimecmp: 0x24d,
   tselect: 0x7a0,
   tdata1: 0x7a1,
   tdata2: 0x7a2,

@@ -374,7 +374,8 @@ const C_HTIMEDELTA = 23;
 const C_MTVAL2 = 24;
 const C_MTINST = 25;
 const C_HENVCFG = 26;
-const C64_SLOTS = 27;
+const C_VSTIMECMP = 27;
+const C64_SLOTS = 28;
 /** Which S CSR a V=1 access reaches instead (priv spec, "Hypervisor and Virtual Supervisor CSRs"). */
 const VS_ALIAS: ReadonlyMap<number, number> = new Map([
   [CSR.sstatus, CSR.vsstatus],
@@ -386,6 +387,7 @@ const VS_ALIAS: ReadonlyMap<number, number> = new Map([
   [CSR.stval, CSR.vstval],
   [CSR.sip, CSR.vsip],
   [CSR.satp, CSR.vsatp],
+  [CSR.stimecmp, CSR.vstimecmp],
 ]);
 /** menvcfg.STCE (bit 63): Sstc's stimecmp is enabled. */
 const MENVCFG_STCE_HI = 0x80000000 | 0;
@@ -409,8 +411,8 @@ const enum Fault {
 }
 
 /**
- * An RV64IMAC hart with Zicsr, Zifencei and the M, S and U privilege modes
- * (priv spec 1.12). Registers are lo/hi Int32 pairs; instructions are decoded
+ * An RV64IMAC hart with Zicsr, Zifencei, the M, S and U privilege modes (priv spec
+ * 1.12) and the H extension (HS, VS, VU; two-stage translation by the translator). Registers are lo/hi Int32 pairs; instructions are decoded
  * once per physical page and cached until a store or FENCE.I touches that page.
  */
 export class RiscvHart implements Hart {
@@ -473,7 +475,7 @@ export class RiscvHart implements Hart {
   private mie = 0;
   private mipSw = 0; // bits software may write (SSIP, STIP, SEIP)
   private mipHw = 0; // lines driven by devices
-  private sstcStip = 0; // STIP from Sstc (time >= stimecmp), as a mip bit
+  private sstcStip = 0; // STIP from Sstc (time >= stimecmp) and VSTIP (guest time >= vstimecmp), as mip bits
   private mideleg = 0;
   private medeleg = 0;
   private mcounteren = 0;
@@ -571,6 +573,8 @@ export class RiscvHart implements Hart {
     this.c64.fill(0);
     this.c64[C_STIMECMP * 2] = -1;
     this.c64[C_STIMECMP * 2 + 1] = -1;
+    this.c64[C_VSTIMECMP * 2] = -1;
+    this.c64[C_VSTIMECMP * 2 + 1] = -1;
     this.sstcStip = 0;
     this.virtV = false;
     this.mstatusHi = 0;
@@ -645,6 +649,12 @@ export class RiscvHart implements Hart {
       const cmp = toNum(c64[C_STIMECMP * 2]!, c64[C_STIMECMP * 2 + 1]!);
       // stimecmp is unsigned: a negative pair means >= 2^63, never reached.
       level = cmp >= 0 && now >= cmp ? 1 << IRQ.STIP : 0;
+      if (c64[C_HENVCFG * 2 + 1]! & MENVCFG_STCE_HI) {
+        // H + Sstc: VSTIP when the guest's time (time + htimedelta) reaches vstimecmp.
+        const vcmp = toNum(c64[C_VSTIMECMP * 2]!, c64[C_VSTIMECMP * 2 + 1]!);
+        const guestNow = now + toNum(c64[C_HTIMEDELTA * 2]!, c64[C_HTIMEDELTA * 2 + 1]!);
+        if (vcmp >= 0 && guestNow >= vcmp) level |= 1 << IRQ.VSTIP;
+      }
     }
     if (level !== this.sstcStip) {
       this.sstcStip = level;
@@ -657,7 +667,13 @@ export class RiscvHart implements Hart {
     const c64 = this.c64;
     if (!(c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI)) return Number.POSITIVE_INFINITY;
     const cmp = toNum(c64[C_STIMECMP * 2]!, c64[C_STIMECMP * 2 + 1]!);
-    return cmp < 0 ? Number.POSITIVE_INFINITY : cmp;
+    let deadline = cmp < 0 ? Number.POSITIVE_INFINITY : cmp;
+    if (c64[C_HENVCFG * 2 + 1]! & MENVCFG_STCE_HI) {
+      const vcmp = toNum(c64[C_VSTIMECMP * 2]!, c64[C_VSTIMECMP * 2 + 1]!);
+      const v = vcmp - toNum(c64[C_HTIMEDELTA * 2]!, c64[C_HTIMEDELTA * 2 + 1]!);
+      if (vcmp >= 0 && v < deadline) deadline = v;
+    }
+    return deadline;
   }
 
   /** True when an interrupt is pending and enabled in mie (what ends WFI, regardless of global enables). */
@@ -2468,17 +2484,19 @@ export class RiscvHart implements Hart {
   }
 
   /**
-   * Sstc: M-mode always reaches stimecmp; S-mode needs menvcfg.STCE and mcounteren.TM. At V=1
-   * the access would reach vstimecmp, which needs henvcfg.STCE (read-only zero here): virtual instruction.
+   * Sstc: M-mode always reaches stimecmp and vstimecmp; below M they need menvcfg.STCE and
+   * mcounteren.TM (else illegal); at V=1 (where stimecmp is vstimecmp) also henvcfg.STCE and
+   * hcounteren.TM (else virtual instruction).
    */
   private stimecmpAllowed(): boolean {
     if (this.priv === Privilege.Machine) return true;
-    const ok = (this.c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI) !== 0 && (this.mcounteren & 2) !== 0;
-    if (ok && this.virtV) {
+    const c64 = this.c64;
+    if (!((c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI) !== 0 && (this.mcounteren & 2) !== 0)) return false;
+    if (this.virtV && !((c64[C_HENVCFG * 2 + 1]! & MENVCFG_STCE_HI) !== 0 && (this.hcounteren & 2) !== 0)) {
       this.csrVirtual = true;
       return false;
     }
-    return ok;
+    return true;
   }
 
   private counterAllowed(csr: number): boolean {
@@ -2593,6 +2611,9 @@ export class RiscvHart implements Hart {
         return pair(C_HTIMEDELTA);
       case CSR.henvcfg:
         return pair(C_HENVCFG);
+      case CSR.vstimecmp:
+        if (!this.stimecmpAllowed()) return false;
+        return pair(C_VSTIMECMP);
       case CSR.hgatp:
         if (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM) return false;
         return pair(C_HGATP);
@@ -2799,9 +2820,20 @@ export class RiscvHart implements Hart {
       case CSR.mtinst:
         return set(C_MTINST, lo, hi);
       case CSR.htimedelta:
-        return set(C_HTIMEDELTA, lo, hi);
+        set(C_HTIMEDELTA, lo, hi);
+        this.updateTimer();
+        return true;
       case CSR.henvcfg:
-        return set(C_HENVCFG, lo & 1, 0); // FIOM only (no STCE, PBMTE, ADUE)
+        // FIOM, and STCE while menvcfg.STCE is set (no PBMTE, ADUE).
+        set(C_HENVCFG, lo & 1, hi & c64[C_MENVCFG * 2 + 1]! & MENVCFG_STCE_HI);
+        this.updateTimer();
+        return true;
+      case CSR.vstimecmp:
+        if (!this.stimecmpAllowed()) return false;
+        set(C_VSTIMECMP, lo, hi);
+        this.updateTimer();
+        this.requestExit(); // as for stimecmp: the board sizes the next slice to the deadline
+        return true;
       case CSR.hgatp: {
         if (this.priv === Privilege.Supervisor && this.mstatus & MS_TVM) return false;
         const mode = hi >>> 28;
@@ -2901,6 +2933,8 @@ export class RiscvHart implements Hart {
       }
       case CSR.menvcfg:
         set(C_MENVCFG, lo & 1, hi & MENVCFG_STCE_HI); // FIOM and STCE (Sstc)
+        // henvcfg.STCE is read-only zero while menvcfg.STCE is clear.
+        c64[C_HENVCFG * 2 + 1] = c64[C_HENVCFG * 2 + 1]! & (hi & MENVCFG_STCE_HI);
         this.updateTimer();
         return true;
       case CSR.stimecmp:

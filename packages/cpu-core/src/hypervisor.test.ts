@@ -9,6 +9,9 @@ import {
 } from '@hvkit/interfaces';
 import { describe, expect, it } from 'vitest';
 import { CSR } from './csr-names.js';
+import { decode, newDecoded } from './decode/decoder.js';
+import { disassemble } from './decode/disasm.js';
+import { ENCODINGS } from './decode/table.js';
 import { CAUSE, type HartOptions, IRQ, RiscvHart } from './hart.js';
 import { asm, RAM_BASE, TestBus } from './testing/board.js';
 import { IdentityTranslator } from './warmup.js';
@@ -16,6 +19,10 @@ import { IdentityTranslator } from './warmup.js';
 /** G-stage window of the fake translator: V=1 accesses here are guest-page faults (emulated MMIO). */
 const GPF_BASE = 0x1000_0000;
 const GPF_GPA_DELTA = 0x2_0000_0000; // reported GPA = va + delta, to tell stval and htval apart
+/** A second guest-page-fault page, inside RAM, so that an access can straddle into it. */
+const GPF_RAM = 0x8000_8000;
+/** At V=1 this page maps 4 KiB higher (8 KiB once vsatp's low word is nonzero): stale caches show. */
+const SHIFTED = 0x8000_a000;
 
 /** Identity translation at both stages, with a guest-page-fault window and a log of V=1 requests. */
 class GuestTranslator extends IdentityTranslator {
@@ -27,10 +34,11 @@ class GuestTranslator extends IdentityTranslator {
   override translate(va: number, access: AccessType, priv: Privilege, flags = 0): number {
     if (flags === 0) return super.translate(va, access, priv);
     this.virtCalls.push({ va, access, priv, flags });
-    if (va >= GPF_BASE && va < GPF_BASE + 0x1000) {
+    if ((va >= GPF_BASE && va < GPF_BASE + 0x1000) || (va >= GPF_RAM && va < GPF_RAM + 0x1000)) {
       this.gpa = va + GPF_GPA_DELTA;
       return TRANSLATE_GUEST_PAGE_FAULT;
     }
+    if (va >= SHIFTED && va < SHIFTED + 0x1000) return va + ((this.guest[0] ?? 0) === 0 ? 0x1000 : 0x2000);
     return va;
   }
   configureGuest(...args: [number, number, number, number, boolean, boolean, boolean]): void {
@@ -116,6 +124,37 @@ const HLV_W = (rd: number, rs1: number) => hlv(0x34, 0, rd, rs1);
 const HFENCE_GVMA = 0x62000073;
 const HFENCE_VVMA = 0x22000073;
 const SFENCE_VMA = 0x12000073;
+
+describe('H instructions in the decode table', () => {
+  // Encodings from GNU as/objdump 2.40 (-march=rv64gch, -M no-aliases).
+  const objdump: [number, string][] = [
+    [0x6005c573, 'hlv.b a0, (a1)'],
+    [0x6015c573, 'hlv.bu a0, (a1)'],
+    [0x6405c573, 'hlv.h a0, (a1)'],
+    [0x6415c573, 'hlv.hu a0, (a1)'],
+    [0x6435c573, 'hlvx.hu a0, (a1)'],
+    [0x6805c573, 'hlv.w a0, (a1)'],
+    [0x6815c573, 'hlv.wu a0, (a1)'],
+    [0x6835c573, 'hlvx.wu a0, (a1)'],
+    [0x6c05c573, 'hlv.d a0, (a1)'],
+    [0x62c5c073, 'hsv.b a2, (a1)'],
+    [0x66c5c073, 'hsv.h a2, (a1)'],
+    [0x6ac5c073, 'hsv.w a2, (a1)'],
+    [0x6ec5c073, 'hsv.d a2, (a1)'],
+    [0x22c58073, 'hfence.vvma a1, a2'],
+    [0x62c58073, 'hfence.gvma a1, a2'],
+  ];
+  it.each(objdump)('0x%s decodes and disassembles as objdump does', (inst, text) => {
+    const d = newDecoded();
+    expect(ENCODINGS[decode(inst, d)]?.name).toBe(text.split(' ')[0]);
+    expect(disassemble(inst)).toBe(text);
+  });
+  it('reserved variants stay illegal (hlv with rs2 = 2, hsv with rd != 0)', () => {
+    const d = newDecoded();
+    expect(decode(0x6025c573, d)).toBe(-1);
+    expect(decode(0x62c5c0f3, d)).toBe(-1);
+  });
+});
 
 describe('H CSRs and their WARL rules', () => {
   it('misa.H is set; mideleg has the VS interrupts read-only one', () => {
@@ -225,6 +264,26 @@ describe('H CSRs and their WARL rules', () => {
     expect(hart.readCsrBig(CSR.vstvec)).toBe(0x1000n);
   });
 
+  it('H CSRs are illegal from U-mode; hgatp is illegal from HS-mode with mstatus.TVM', () => {
+    const { hart, view } = hvHart([]);
+    view.setUint32(0x6000, csrr(5, CSR.hstatus), true);
+    hart.writeCsrBig(CSR.medeleg, 1n << 2n);
+    hart.priv = 0;
+    hart.pc = RAM_BASE + 0x6000;
+    hart.run(1);
+    expect(hart.readCsrBig(CSR.scause)).toBe(2n);
+    const { hart: hs, view: v2 } = hvHart([]);
+    v2.setUint32(0x6000, csrr(5, CSR.hgatp), true);
+    v2.setUint32(0x6004, csrr(5, CSR.hgatp), true);
+    hs.priv = 1;
+    hs.pc = RAM_BASE + 0x6000;
+    hs.run(1);
+    expect(hs.pc).toBe(RAM_BASE + 0x6004); // HS reaches hgatp
+    hs.writeCsrBig(CSR.mstatus, 1n << 20n);
+    hs.run(1);
+    expect(hs.readCsrBig(CSR.mcause)).toBe(2n);
+  });
+
   it('writeCsrBig throws for a CSR that does not exist', () => {
     const { hart } = hvHart([]);
     expect(() => hart.writeCsrBig(0x7ff, 0n)).toThrow(RangeError);
@@ -263,6 +322,33 @@ describe('S CSRs at V=1 reach the VS CSRs', () => {
     enter(hart);
     hart.run(1);
     expect(hart.getX(5)).toBe(990n);
+  });
+});
+
+describe("the hart's own page caches", () => {
+  it('are dropped when V changes and when vsatp changes, so V=0 and V=1 never share a cached page', () => {
+    // HS loads the page (caching it), the guest loads the same VA, writes satp (vsatp), loads again, ECALLs.
+    const { hart, view } = hvHart([asm.load(3, 5, 6, 0), csrw(CSR.satp, 7), asm.load(3, 8, 6, 0), asm.ecall]);
+    view.setUint32(0x6000, asm.load(3, 9, 6, 0), true);
+    view.setUint32(0x6004, asm.jal(0, 0), true);
+    view.setBigUint64(SHIFTED - RAM_BASE, 0x11n, true);
+    view.setBigUint64(SHIFTED + 0x1000 - RAM_BASE, 0x22n, true);
+    view.setBigUint64(SHIFTED + 0x2000 - RAM_BASE, 0x33n, true);
+    hart.writeCsrBig(CSR.medeleg, 1n << 10n);
+    hart.writeCsrBig(CSR.stvec, BigInt(RAM_BASE + 0x6000));
+    hart.priv = 1;
+    hart.pc = RAM_BASE + 0x6000;
+    hart.setX(6, BigInt(SHIFTED));
+    hart.run(1);
+    expect(hart.getX(9)).toBe(0x11n);
+    enter(hart);
+    hart.setX(7, (8n << 60n) | 5n);
+    hart.run(4); // ld, csrw satp, ld, ecall -> HS at 0x6000
+    expect(hart.getX(5)).toBe(0x22n);
+    expect(hart.getX(8)).toBe(0x33n);
+    hart.run(1);
+    expect(hart.virt).toBe(false);
+    expect(hart.getX(9)).toBe(0x11n);
   });
 });
 
@@ -390,6 +476,18 @@ describe('trap routing', () => {
     hart.run(1);
     expect(hart.readCsrBig(CSR.scause)).toBe(21n);
     expect(hart.readCsrBig(CSR.htinst)).toBe(0x2501n); // lw a0, 0(x0) with bit 1 cleared
+  });
+
+  it('htinst of a misaligned load that faults on its second page carries the address offset', () => {
+    const { hart } = hvHart([asm.load(3, 5, 6, 0)]);
+    hart.writeCsrBig(CSR.medeleg, 1n << 21n);
+    enter(hart);
+    hart.setX(6, BigInt(GPF_RAM - 3));
+    hart.run(1);
+    expect(hart.readCsrBig(CSR.scause)).toBe(21n);
+    expect(hart.readCsrBig(CSR.stval)).toBe(BigInt(GPF_RAM));
+    expect(hart.readCsrBig(CSR.htval)).toBe(BigInt(GPF_RAM + GPF_GPA_DELTA) >> 2n);
+    expect(hart.readCsrBig(CSR.htinst)).toBe(BigInt(0x3283 | (3 << 15))); // ld x5 with offset 3
   });
 
   it('htinst of an AMO keeps everything but rs1', () => {
@@ -540,6 +638,53 @@ describe('HLV, HLVX, HSV and HFENCE at V=0', () => {
   });
 });
 
+describe('Sstc under H: vstimecmp', () => {
+  const STCE = 1n << 63n;
+  it('raises hip.VSTIP when time + htimedelta reaches vstimecmp, with henvcfg.STCE', () => {
+    const { hart } = hvHart([]);
+    hart.writeCsrBig(CSR.henvcfg, STCE);
+    expect(hart.readCsrBig(CSR.henvcfg)).toBe(0n); // read-only zero while menvcfg.STCE = 0
+    hart.writeCsrBig(CSR.menvcfg, STCE);
+    hart.writeCsrBig(CSR.henvcfg, STCE | 1n);
+    expect(hart.readCsrBig(CSR.henvcfg)).toBe(STCE | 1n);
+    hart.writeCsrBig(CSR.vstimecmp, 995n); // time is 1000
+    expect(hart.readCsrBig(CSR.hip) & 0x40n).toBe(0x40n);
+    expect(hart.readCsrBig(CSR.hvip)).toBe(0n); // not hvip's bit
+    hart.writeCsrBig(CSR.vstimecmp, 2000n);
+    expect(hart.readCsrBig(CSR.hip) & 0x40n).toBe(0n);
+    expect(hart.timerDeadline()).toBe(2000);
+    hart.writeCsrBig(CSR.htimedelta, 1500n);
+    expect(hart.readCsrBig(CSR.hip) & 0x40n).toBe(0x40n);
+    expect(hart.timerDeadline()).toBe(500);
+  });
+  it('stimecmp at V=1 is vstimecmp; without henvcfg.STCE or hcounteren.TM it is a virtual instruction', () => {
+    const setup = (h: RiscvHart, stce: boolean, tm: boolean) => {
+      h.writeCsrBig(CSR.menvcfg, STCE);
+      h.writeCsrBig(CSR.mcounteren, 2n);
+      if (stce) h.writeCsrBig(CSR.henvcfg, STCE);
+      if (tm) h.writeCsrBig(CSR.hcounteren, 2n);
+      h.writeCsrBig(CSR.medeleg, 1n << 22n);
+    };
+    const { hart } = hvHart([csrw(CSR.stimecmp, 5)]);
+    setup(hart, true, true);
+    enter(hart);
+    hart.setX(5, 123456n);
+    hart.run(1);
+    expect(hart.readCsrBig(CSR.vstimecmp)).toBe(123456n);
+    expect(hart.readCsrBig(CSR.stimecmp)).toBe((1n << 64n) - 1n);
+    for (const [stce, tm] of [
+      [false, true],
+      [true, false],
+    ] as const) {
+      const { hart: h } = hvHart([csrw(CSR.stimecmp, 5)]);
+      setup(h, stce, tm);
+      enter(h);
+      h.run(1);
+      expect(h.readCsrBig(CSR.scause)).toBe(22n);
+    }
+  });
+});
+
 describe('VS interrupts', () => {
   const SPIN = asm.jal(0, 0);
   it('hvip.VSTIP delegated by hideleg reaches VS-mode as a supervisor timer interrupt (cause 5)', () => {
@@ -667,6 +812,22 @@ describe('hsTrapHook (the native type-1 hypervisor contract)', () => {
     expect(hart.getX(12)).toBe(BigInt.asIntN(32, mmio));
     expect(hart.getX(13)).toBe(BigInt.asIntN(32, mmio) + 1n);
     expect(hart.pc).toBe(GUEST_PC + 16);
+  });
+
+  it('may park the hart in HS-mode instead of resuming the guest', () => {
+    const { hart, view } = hvHart([asm.ecall], {
+      hsTrapHook: (h) => {
+        h.pc = RAM_BASE + 0x6000; // an idle loop in HS-mode
+        return true;
+      },
+    });
+    view.setUint32(0x6000, asm.jal(0, 0), true);
+    hart.writeCsrBig(CSR.medeleg, 1n << 10n);
+    enter(hart);
+    hart.run(3);
+    expect(hart.virt).toBe(false);
+    expect(hart.priv).toBe(1);
+    expect(hart.pc).toBe(RAM_BASE + 0x6000);
   });
 
   it('is not called for traps to M or to VS; returning false leaves the hart at stvec', () => {

@@ -1,14 +1,6 @@
 // Test support: a hart on bare RAM with an identity translator, plus a tiny
 // assembler written from the spec's encoding tables (independent of decode/table.ts).
-import {
-  type AccessSize,
-  BUS_FAULT,
-  type GuestPhysAddr,
-  type PhysicalBus,
-  type Privilege,
-  TRANSLATE_ACCESS_FAULT,
-  type Translator,
-} from '@hvkit/interfaces';
+import { type AccessSize, BUS_FAULT, type GuestPhysAddr, type PhysicalBus } from '@hvkit/interfaces';
 import { type HartOptions, RiscvHart } from '../hart.js';
 import { IdentityTranslator } from '../warmup.js';
 

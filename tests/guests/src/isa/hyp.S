@@ -22,6 +22,14 @@
  *   16    breakpoint delegated by medeleg and hedeleg: taken in VS-mode (not an illegal
  *         instruction: QEMU 7.2 turns exception cause 2 into 1 for VS, as if it were VSSIP)
  *   17    hvip.VSSIP delegated by hideleg: a supervisor software interrupt in VS-mode
+ *   18-19 with medeleg delegating 10, 21 and 23, an HS-mode "hypervisor" (V=0, S-mode)
+ *         enters the guest with SRET (hstatus.SPV = 1) and takes its traps: ECALL (10)
+ *         and a load guest-page fault (21) with stval, htval = GPA >> 2, htinst (0 or
+ *         ld's transform), hstatus.SPV = SPVP = GVA = 1; HS returns to the guest by SRET.
+ *         HS records into the same registers (scause s11, stval s10, htval s9, htinst s5,
+ *         hstatus s6) and leaves through ECALL to M (cause 9).
+ *   20-21 VU-mode (MPP = U, MPV = 1), running from a VS-stage U page: a load from an
+ *         S page is a VS-stage page fault (13) with MPP = U, MPV = 1; ECALL is cause 8
  */
 #include "riscv_test.h"
 #include "test_macros.h"
@@ -54,6 +62,58 @@ test_##n: \
   csrc mstatus, t0; \
   li t0, 1 << 11; \
   csrs mstatus, t0; \
+  li t0, 1; \
+  slli t0, t0, MPV_BIT; \
+  csrs mstatus, t0; \
+  mret; \
+1:
+
+/* Enter `label` in VS-mode from HS-mode (through hs_enter) with a1 = arg. */
+#define GUEST_HS(n, label, arg) \
+test_##n: \
+  li TESTNUM, n; \
+  li s8, 0; \
+  li s11, 0; \
+  li s10, 0; \
+  li s9, 0; \
+  li s5, 0; \
+  li a1, arg; \
+  la s4, 1f; \
+  la t3, label; \
+  li t1, GPA_OFF; \
+  sub t3, t3, t1; \
+  la t0, hs_enter; \
+  csrw mepc, t0; \
+  li t0, 3 << 11; \
+  csrc mstatus, t0; \
+  li t0, 1 << 11; \
+  csrs mstatus, t0; \
+  li t0, 1; \
+  slli t0, t0, MPV_BIT; \
+  csrc mstatus, t0; \
+  mret; \
+1:
+
+/* Enter `label` in VU-mode from M-mode, through the U alias of the code at VA_U_OFF. */
+#define VA_U_OFF 0x140000000
+#define GUEST_VU(n, label, arg) \
+test_##n: \
+  li TESTNUM, n; \
+  li s8, 0; \
+  li s11, 0; \
+  li s10, 0; \
+  li s9, 0; \
+  li s5, 0; \
+  li a1, arg; \
+  la s4, 1f; \
+  la t0, label; \
+  li t1, GPA_OFF; \
+  sub t0, t0, t1; \
+  li t1, VA_U_OFF; \
+  add t0, t0, t1; \
+  csrw mepc, t0; \
+  li t0, 3 << 11; \
+  csrc mstatus, t0; \
   li t0, 1; \
   slli t0, t0, MPV_BIT; \
   csrs mstatus, t0; \
@@ -129,6 +189,8 @@ TEST_CASE(3, x14, 0x444, csrw mideleg, zero; csrr x14, mideleg; andi x14, x14, 0
   SET_PTE(vs_root, 3, 0x01)
   li t0, 0x40000000
   SET_PTE(vs_root, 4, 0xcf)
+  li t0, 0 /* root[5]: VA 0x140000000 -> GPA 0, a U (VU-mode) alias of the code */
+  SET_PTE(vs_root, 5, 0xdf)
 
   la t0, g_root
   srli t0, t0, 12
@@ -282,6 +344,44 @@ GUEST(17, g_irq, 0)
   csrr x14, hvip
   CHECK(x14, 0)
 
+  la t0, hs_trap
+  csrw stvec, t0
+  li t0, (1 << 10) | (1 << 21) | (1 << 23)
+  csrw medeleg, t0
+GUEST_HS(18, g_ecall, 0)
+  CHECK(s8, 2) /* HS took the ECALL, then M the ECALL from HS */
+  CHECK(s11, 10)
+  CHECK_BIT(s6, 7) /* hstatus.SPV */
+  CHECK_BIT(s6, 8) /* hstatus.SPVP */
+  srli x7, s6, 6
+  andi x7, x7, 1
+  bnez x7, fail /* GVA = 0 */
+
+GUEST_HS(19, g_load, 0x40200000)
+  CHECK(s8, 3) /* the fault and the ECALL in HS, the ECALL from HS in M */
+  CHECK(s11, 21)
+  CHECK(s10, 0x40200000)
+  CHECK(s9, 0x40200000 >> 2)
+  CHECK_BIT(s6, 6) /* GVA */
+  CHECK_BIT(s6, 7)
+  beqz s5, 3f
+  CHECK(s5, 0x00003503) /* ld a0, 0(x0) */
+3:
+  csrw medeleg, zero
+
+GUEST_VU(20, g_load, 0x10)
+  CHECK(s8, 2)
+  CHECK(s11, 13)
+  CHECK(s10, 0x10)
+  CHECK_BIT(s6, MPV_BIT)
+  srli x7, s6, 11
+  andi x7, x7, 3
+  bnez x7, fail /* MPP = U */
+
+GUEST_VU(21, g_ecall, 0)
+  CHECK(s8, 1)
+  CHECK(s11, 8)
+
   TEST_PASSFAIL
 
 /* M-mode trap handler: records the first trap of a test; ECALL from VS-mode (10)
@@ -298,6 +398,10 @@ m_trap:
   addi s8, s8, 1
   csrr t6, mcause
   li t5, 10
+  beq t6, t5, 3f
+  li t5, 9 /* ECALL from the HS-mode runner: back to M too */
+  beq t6, t5, 3f
+  li t5, 8 /* ECALL from VU-mode */
   beq t6, t5, 3f
   bnez s7, 2f
   csrr t6, mepc
@@ -316,6 +420,38 @@ m_trap:
   csrc mstatus, t6
   csrw mepc, s4
   mret
+
+/* HS-mode runner (V=0, satp Bare): enter the guest at t3 in VS-mode by SRET. */
+  .balign 4
+hs_enter:
+  csrw sepc, t3
+  li t0, 1 << 7 /* hstatus.SPV */
+  csrs hstatus, t0
+  li t0, 1 << 8 /* sstatus.SPP = S */
+  csrs sstatus, t0
+  sret
+
+/* HS-mode trap handler: records the first trap; ECALL from VS leaves to M by ECALL,
+ * other traps resume the guest at sepc + 4. */
+  .balign 4
+hs_trap:
+  bnez s8, 1f
+  csrr s11, scause
+  csrr s10, stval
+  csrr s9, htval
+  csrr s5, htinst
+  csrr s6, hstatus
+1:
+  addi s8, s8, 1
+  csrr t6, scause
+  li t5, 10
+  beq t6, t5, 2f
+  csrr t6, sepc
+  addi t6, t6, 4
+  csrw sepc, t6
+  sret
+2:
+  ecall
 
 /* Guest routines: run in VS-mode at VA = link address - 0x80000000. */
 g_ecall:
