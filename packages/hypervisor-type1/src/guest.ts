@@ -23,6 +23,7 @@ import {
 import {
   type BootImage,
   copyImage,
+  halfwordFinisher,
   imageSpans,
   placeDtb,
   placeInitrd,
@@ -278,13 +279,7 @@ export class Guest {
       },
       name: `${plan.name}.test`,
     });
-    // OpenSBI and Linux write the finisher with 16-bit stores; pass them on as the 32-bit value.
-    this.attach(VIRT_TEST_BASE, VIRT_TEST_SIZE, {
-      name: test.name,
-      size: test.size,
-      read: (o, s) => test.read(o, s),
-      write: (o, s, v) => test.write(o, s === 2 && o === 0 ? 4 : s, v),
-    });
+    this.attach(VIRT_TEST_BASE, VIRT_TEST_SIZE, halfwordFinisher(test));
     if (plan.passthrough.includes('rtc')) {
       this.rtc = undefined;
     } else {

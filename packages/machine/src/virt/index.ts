@@ -33,6 +33,7 @@ export { HTIF_EXIT, HTIF_IDLE, HTIF_PUTCHAR, HTIF_UNSUPPORTED, Htif } from './ht
 export {
   type BootLayout,
   DEFAULT_SLICE,
+  halfwordFinisher,
   type MachineEvents,
   type RunOptions,
   type RunOutcome,

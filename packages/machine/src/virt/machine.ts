@@ -248,7 +248,7 @@ const CAUSE_NAMES = new Map<number, string>(
  * `SifiveTest` takes 32-bit writes only, so a 16-bit write at offset 0 is passed on as
  * the 32-bit value it zero-extends to.
  */
-function halfwordFinisher(test: SifiveTest): MmioDevice {
+export function halfwordFinisher(test: SifiveTest): MmioDevice {
   return {
     name: test.name,
     size: test.size,
