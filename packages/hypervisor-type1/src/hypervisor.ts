@@ -347,7 +347,7 @@ export class Type1Hypervisor {
   private boot(): void {
     this.booted = true;
     const sbi = this.machine.sbi!;
-    this.machine.ram.bytes.set(IDLE_LOOP, HYPERVISOR_CODE - VIRT_DRAM_BASE);
+    // The idle loop is at HYPERVISOR_CODE already: the board loaded it as its kernel.
     this.machine.harts.forEach((hart, h) => {
       // Hart 0 runs already; the others are started through the firmware's HSM, as on hardware.
       if (h !== 0) sbi.hartStart(h, BigInt(HYPERVISOR_CODE), 0n);
