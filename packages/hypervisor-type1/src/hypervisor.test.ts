@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LINUX_PROMPT, linuxImagePath } from '@hvkit/guest-linux';
 import { osStubImage, parseOsStubReport } from '@hvkit/guest-os-stub';
-import type { BlockBackend } from '@hvkit/interfaces';
+import type { BlockBackend, Clock } from '@hvkit/interfaces';
+import { InstructionClock } from '@hvkit/machine';
 import { describe, expect, it } from 'vitest';
 import { ConsoleMux } from './console.js';
 import type { GuestImages } from './guest.js';
@@ -35,7 +36,7 @@ class MemoryDisk implements BlockBackend {
 async function partition(
   table: unknown,
   images: Record<string, GuestImages>,
-  options: { input?: Record<string, string>; timeoutMs?: number } = {},
+  options: { input?: Record<string, string>; timeoutMs?: number; clock?: Clock } = {},
 ) {
   let text = '';
   const own: Record<string, string> = {};
@@ -43,6 +44,7 @@ async function partition(
   const hv: Type1Hypervisor = new Type1Hypervisor({
     plan: checkTable(table),
     images,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     output: (g, b) => {
       mux.put(g, b);
       own[g] = (own[g] ?? '') + String.fromCharCode(b);
@@ -117,7 +119,8 @@ describe('type-1 hypervisor', () => {
         ],
       },
       { big: { kernel: spin }, small: { kernel: spin }, own: { kernel: spin } },
-      { timeoutMs: 2_000 },
+      // Board time from instructions retired: slices do not depend on how busy the host is.
+      { timeoutMs: 2_000, clock: new InstructionClock() },
     );
     expect(outcome.kind).toBe('timeout');
     const [big, small, own] = outcome.guests.map((g) => g.cpuMs);
@@ -129,7 +132,7 @@ describe('type-1 hypervisor', () => {
 
   it("gives an ended guest's harts to the pool", async () => {
     const spin = new Uint8Array(new Uint32Array([0x0000_006f]).buffer);
-    const { outcome } = await partition(
+    const { outcome, hv } = await partition(
       {
         board: { harts: 2, memory: '256M' },
         guests: [
@@ -139,11 +142,13 @@ describe('type-1 hypervisor', () => {
         ],
       },
       { stub: { kernel: osStubImage() }, a: { kernel: spin }, b: { kernel: spin } },
-      { timeoutMs: 3_000 },
+      { timeoutMs: 3_000, clock: new InstructionClock() },
     );
     expect(outcome.guests[0]!.exit?.clean).toBe(true);
-    // Two spinning guests on hart 1 alone get at most the run's 3 s; once the stub is gone, both harts run them.
-    expect(outcome.guests[1]!.cpuMs + outcome.guests[2]!.cpuMs).toBeGreaterThan(3_500);
+    // On hart 1 alone the two spinning guests would get at most the run's board time; once
+    // the stub is gone, both harts run them.
+    const boardMs = hv.machine.clint.mtime() / 10_000;
+    expect(outcome.guests[1]!.cpuMs + outcome.guests[2]!.cpuMs).toBeGreaterThan(boardMs * 1.3);
   });
 
   it('moves vCPUs between pool harts with their state (Linux 3 vCPUs with the RTC passed through, os-stub 2, on 3 harts)', async () => {
