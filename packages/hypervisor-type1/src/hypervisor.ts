@@ -395,11 +395,31 @@ export class Type1Hypervisor {
       }
       this.resume(hart);
     } catch (error) {
-      this.fail(`hart ${h}: ${(error as Error).message}`);
+      this.contain(hart, error);
     } finally {
       this.inHook = -1;
     }
     return true;
+  }
+
+  /**
+   * Something threw while serving a trap (a bug, or a device that could not take what
+   * the guest gave it): the guest whose trap it was ends, the others go on. Only a
+   * throw with no guest to blame, or a second one, stops the board.
+   */
+  private contain(hart: RiscvHart, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const v = this.slots[hart.hartId]!.current;
+    if (v === null || !v.guest.alive) {
+      this.fail(`hart ${hart.hartId}: ${message}`);
+      return;
+    }
+    this.finish(v.guest, { clean: false, reason: `hypervisor error serving its trap: ${message}` });
+    try {
+      this.resume(hart);
+    } catch (again) {
+      this.fail(`hart ${hart.hartId}: ${again instanceof Error ? again.message : String(again)}`);
+    }
   }
 
   private exception(hart: RiscvHart, v: Vcpu, cause: number): void {

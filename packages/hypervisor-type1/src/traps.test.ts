@@ -171,3 +171,25 @@ describe('virtual instructions', () => {
     expect(hart.readCsrBig(CSR_VSTVAL)).toBe(0x6800_2573n);
   });
 });
+
+describe('a throw while serving a trap', () => {
+  it('ends the guest whose trap it was, not the board', () => {
+    const { hv, guest, v } = setup();
+    const hart = new FakeHart() as FakeHart & { sret(): void; requestExit(): void; hfenceGvma(): void };
+    Object.assign(hart, { sret() {}, requestExit() {}, hfenceGvma() {}, fenceI() {}, clearReservation() {} });
+    const slots = (hv as unknown as { slots: { current: unknown }[] }).slots;
+    slots[0]!.current = v;
+    hart.writeCsrBig(CSR_SEPC, 0x8030_0000n);
+    // A device that breaks on an access: the UART's window.
+    const uart = guest.deviceAt(0x1000_0000)!.device as unknown as { read: () => number };
+    uart.read = () => {
+      throw new Error('broken device');
+    };
+    hart.writeCsrBig(CSR_HTVAL, 0x1000_0000n >> 2n);
+    hart.writeCsrBig(CSR_HTINST, 0x0000_4503n); // lbu a0, 0(x0)
+    const onTrap = (hv as unknown as { onTrap(h: unknown, cause: number, i: boolean): boolean }).onTrap;
+    expect(onTrap.call(hv, hart, 21, false)).toBe(true);
+    expect(guest.exit).toEqual({ clean: false, reason: 'hypervisor error serving its trap: broken device' });
+    expect((hv as unknown as { fatal?: string }).fatal).toBeUndefined();
+  });
+});
