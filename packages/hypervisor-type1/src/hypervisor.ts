@@ -201,6 +201,7 @@ export class Type1Hypervisor {
   /** Harts no guest owns (grows when a guest with its own harts ends). */
   private readonly pool = new Set<number>();
   private readonly events: Type1Events;
+  /** Time slice of vCPUs that share a hart, in ticks (equal for all: weights act through vruntime). */
   private readonly slice: number;
   /** The hart whose trap is being handled, or -1. */
   private inHook = -1;
@@ -608,7 +609,7 @@ export class Type1Hypervisor {
           this.unload(hart, cur, now);
           cur = null;
         } else {
-          slot.sliceEnd = now + this.sliceOf(cur);
+          slot.sliceEnd = now + this.slice;
         }
       }
     }
@@ -616,7 +617,7 @@ export class Type1Hypervisor {
       const next = this.pick(h);
       if (next !== undefined) {
         this.load(hart, next, now);
-        slot.sliceEnd = now + this.sliceOf(next);
+        slot.sliceEnd = now + this.slice;
         cur = next;
         fresh = true;
       }
@@ -634,11 +635,6 @@ export class Type1Hypervisor {
       hart.writeCsrBig(CSR_SSTATUS, sstatus | SSTATUS_SPIE | (cur.saved.spp ? SSTATUS_SPP : 0n));
     }
     hart.sret();
-  }
-
-  /** Slice length of `v` in ticks (all slices are equal; weights act through vruntime). */
-  private sliceOf(_v: Vcpu): number {
-    return this.slice;
   }
 
   /** Adds the time `v` ran since `since`, weighted by its guest's share. */
