@@ -34,6 +34,7 @@ function setup(vcpus = 2) {
     fence: (_g, id, kind) => calls.push(`fence ${id} ${kind}`),
     finish: (_g, exit) => exits.push(exit),
     reboot: () => calls.push('reboot'),
+    completeForwarded: (_g, source) => calls.push(`complete ${source}`),
     now: () => 1000,
   };
   const guest = new Guest(
@@ -98,6 +99,7 @@ describe('a guest on its window of board RAM', () => {
       fence() {},
       finish() {},
       reboot() {},
+      completeForwarded() {},
       now: () => 0,
     };
     const g = new Guest(
@@ -243,6 +245,7 @@ describe("a guest's virtio DMA", () => {
         fence() {},
         finish() {},
         reboot() {},
+        completeForwarded() {},
         now: () => 0,
       },
       () => {},

@@ -10,7 +10,17 @@
  * as fast as it runs, and end itself. Nothing here holds a reference to another
  * guest or to the hypervisor's memory.
  */
-import { GoldfishRtc, Ns16550a, Plic, SifiveTest, VirtioBlk, VirtioMmio } from '@hvkit/devices';
+import {
+  GoldfishRtc,
+  Ns16550a,
+  PLIC_CLAIM_OFFSET,
+  PLIC_CONTEXT_OFFSET,
+  PLIC_CONTEXT_STRIDE,
+  Plic,
+  SifiveTest,
+  VirtioBlk,
+  VirtioMmio,
+} from '@hvkit/devices';
 import {
   type BlockBackend,
   type GuestPhysAddr,
@@ -106,6 +116,8 @@ export interface VcpuControl {
   finish(guest: Guest, exit: GuestExit): void;
   /** The guest asked for a reset (SRST reboot, finisher reset): boot it again from its images. */
   reboot(guest: Guest): void;
+  /** The guest completed a passed-through device's interrupt `source` on its PLIC. */
+  completeForwarded(guest: Guest, source: number): void;
   /** Current time (mtime ticks). */
   now(): number;
 }
@@ -173,8 +185,8 @@ export class Vcpu {
 }
 
 /** Guest-physical window of each pass-through device (the same address as on the board). */
-export const PASSTHROUGH_WINDOWS: Record<PassthroughDevice, { base: number; size: number }> = {
-  rtc: { base: VIRT_RTC_BASE, size: VIRT_RTC_SIZE },
+export const PASSTHROUGH_WINDOWS: Record<PassthroughDevice, { base: number; size: number; irq: number }> = {
+  rtc: { base: VIRT_RTC_BASE, size: VIRT_RTC_SIZE, irq: VIRT_RTC_IRQ },
 };
 
 /** A guest and its virtual board. */
@@ -199,6 +211,8 @@ export class Guest {
   readonly image: BootImage;
   /** hgatp of its G-stage tables (set by the hypervisor that writes them). */
   hgatp = 0n;
+  /** Board PLIC sources of its passed-through devices, forwarded to the same source of its own PLIC. */
+  readonly forwarded: readonly number[];
   /** Times it was booted again. */
   reboots = 0;
   /** Accesses the G-stage refused. */
@@ -261,7 +275,23 @@ export class Guest {
       lines.push(NO_IRQ, { set: (level) => control.setVsip(this, v, 1 << 10, level) });
     }
     this.plic = new Plic({ harts: plan.vcpus, contextIrqs: lines, name: `${plan.name}.plic` });
-    this.attach(VIRT_PLIC_BASE, VIRT_PLIC_SIZE, this.plic);
+    const plic = this.plic;
+    // A completion of a passed-through device's source also completes it on the board's PLIC.
+    this.attach(VIRT_PLIC_BASE, VIRT_PLIC_SIZE, {
+      name: plic.name,
+      size: plic.size,
+      read: (o, size) => plic.read(o, size),
+      write: (o, size, value) => {
+        plic.write(o, size, value);
+        if (
+          o >= PLIC_CONTEXT_OFFSET &&
+          o % PLIC_CONTEXT_STRIDE === PLIC_CLAIM_OFFSET &&
+          this.forwarded.includes(value)
+        ) {
+          control.completeForwarded(this, value);
+        }
+      },
+    });
     this.uart = new Ns16550a({
       backend: this.console,
       irq: this.plic.source(VIRT_UART0_IRQ),
@@ -280,6 +310,7 @@ export class Guest {
       name: `${plan.name}.test`,
     });
     this.attach(VIRT_TEST_BASE, VIRT_TEST_SIZE, halfwordFinisher(test));
+    this.forwarded = plan.passthrough.map((d) => PASSTHROUGH_WINDOWS[d].irq);
     if (plan.passthrough.includes('rtc')) {
       this.rtc = undefined;
     } else {

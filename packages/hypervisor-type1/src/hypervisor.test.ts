@@ -255,6 +255,45 @@ describe('type-1 hypervisor', () => {
     expect(outcome.clean).toBe(true);
   }, 90_000);
 
+  it("forwards a passed-through device's interrupt to its guest's PLIC, once per completion", async () => {
+    const spin = new Uint8Array(new Uint32Array([0x0000_006f]).buffer);
+    const hv = new Type1Hypervisor({
+      plan: checkTable({
+        board: { harts: 1, memory: '64M', reserved: '4M' },
+        guests: [{ name: 'g', harts: [0], memory: '16M', kernel: 'spin', passthrough: ['rtc'] }],
+      }),
+      images: { g: { kernel: spin } },
+    });
+    const guest = hv.guests[0]!;
+    const plic = guest.deviceAt(0x0c00_0000)!.device; // as the guest reaches it
+    const rtcLine = hv.machine.plic.source(11);
+    const pending = () => (guest.plic.read(0x1000, 4) >>> 11) & 1;
+    const seen: number[] = [];
+    const at = (ms: number, step: () => void) => setTimeout(step, ms);
+    at(50, () => rtcLine.set(true)); // the board's RTC raises its line
+    at(150, () => {
+      seen.push(pending());
+      // The guest's driver: source 11 on for vCPU 0's S-context (context 1), claim, complete.
+      plic.write(4 * 11, 4, 1);
+      plic.write(0x2080, 4, 1 << 11);
+      plic.write(0x20_1000, 4, 0);
+      seen.push(plic.read(0x20_1004, 4));
+      plic.write(0x20_1004, 4, 11); // the device still asserts: it comes again
+    });
+    at(250, () => {
+      seen.push(pending());
+      seen.push(plic.read(0x20_1004, 4));
+      rtcLine.set(false); // served: the device is quiet
+      plic.write(0x20_1004, 4, 11);
+    });
+    at(350, () => {
+      seen.push(pending());
+      hv.stop();
+    });
+    expect((await hv.run({ timeoutMs: 10_000 })).kind).toBe('stopped');
+    expect(seen).toEqual([1, 11, 1, 11, 0]);
+  });
+
   it('says which guest a kernel it cannot load belongs to', () => {
     const plan = checkTable({
       board: { harts: 1, memory: '64M' },

@@ -19,6 +19,14 @@
  * touch its own RAM and devices, and end itself; every other access is counted.
  */
 import type { RiscvHart } from '@hvkit/cpu-core';
+import {
+  PLIC_CLAIM_OFFSET,
+  PLIC_CONTEXT_OFFSET,
+  PLIC_CONTEXT_STRIDE,
+  PLIC_ENABLE_OFFSET,
+  PLIC_ENABLE_STRIDE,
+  PLIC_PRIORITY_OFFSET,
+} from '@hvkit/devices';
 import type { AccessSize, Clock } from '@hvkit/interfaces';
 import { hex } from '@hvkit/interfaces';
 import {
@@ -71,6 +79,7 @@ import {
   HSTATUS_SPV,
   HSTATUS_VTW,
   INSN_WFI,
+  IRQ_SEI,
   IRQ_SSI,
   IRQ_STI,
   MEDELEG_HYPERVISOR,
@@ -197,6 +206,8 @@ export class Type1Hypervisor {
   private readonly pages: PageAllocator;
   private readonly wallClock: () => bigint;
   private readonly byName = new Map<string, Guest>();
+  /** Board PLIC sources of passed-through devices: owner, the hart whose S-context takes them, claim open. */
+  private readonly routes = new Map<number, { guest: string; hart: number; claimed: boolean }>();
   private readonly slots: HartSlot[] = [];
   /** Harts no guest owns (grows when a guest with its own harts ends). */
   private readonly pool = new Set<number>();
@@ -363,6 +374,7 @@ export class Type1Hypervisor {
       hart.writeCsrBig(CSR_SIE, BigInt((1 << IRQ_SSI) | (1 << IRQ_STI)));
       hart.writeCsrBig(CSR_SSTATUS, hart.readCsrBig(CSR_SSTATUS) | SSTATUS_FS);
     });
+    for (const guest of this.list) for (const source of guest.forwarded) this.routeSource(guest, source);
     this.machine.harts.forEach((hart, h) => {
       this.inHook = h;
       try {
@@ -387,6 +399,7 @@ export class Type1Hypervisor {
       if (interrupt) {
         if (cause === IRQ_STI) slot.armed = Number.NaN;
         else if (cause === IRQ_SSI) this.machine.sbi!.clearIpi(h);
+        else if (cause === IRQ_SEI) this.forwardInterrupt(h);
         this.pollTimers();
       } else if (slot.current === null) {
         this.fail(`hart ${h}: exception ${cause} in the hypervisor at ${hex(hart.readCsrBig(CSR_SEPC))}`);
@@ -862,12 +875,87 @@ export class Type1Hypervisor {
       // An idle hart that joins the pool may have pool vCPUs to run.
       if (this.slots[h]!.current === null) this.kick(h);
     }
+    this.releaseForwarded(guest, true);
     // Nothing it left behind is readable by whoever gets its RAM next.
     guest.ram.bytes.fill(0);
     this.events.guestExited?.(guest.name, exit);
     if (this.guests.every((g) => !g.alive)) {
       const clean = this.guests.every((g) => g.exit?.clean === true);
       this.machine.sbi!.systemReset('shutdown', clean ? 'none' : 'failure');
+    }
+  }
+
+  // ---- interrupts of passed-through devices ----
+
+  /** The board PLIC's S-context register `reg` of hart `h`. */
+  private static contextRegister(h: number, reg: number): number {
+    return PLIC_CONTEXT_OFFSET + PLIC_CONTEXT_STRIDE * (2 * h + 1) + reg;
+  }
+
+  /**
+   * Routes board PLIC `source` (a device passed through to `guest`) to the S-context of
+   * one of the guest's harts (its first, or the pool's first) and enables SEI there.
+   */
+  private routeSource(guest: Guest, source: number): void {
+    const h = guest.plan.harts[0] ?? this.pool.values().next().value ?? 0;
+    const plic = this.machine.plic;
+    const ctx = 2 * h + 1;
+    plic.write(PLIC_PRIORITY_OFFSET + 4 * source, 4, 1);
+    const enable = PLIC_ENABLE_OFFSET + PLIC_ENABLE_STRIDE * ctx + 4 * (source >>> 5);
+    plic.write(enable, 4, plic.read(enable, 4) | (1 << (source & 31)));
+    plic.write(Type1Hypervisor.contextRegister(h, 0), 4, 0);
+    const hart = this.machine.harts[h]!;
+    hart.writeCsrBig(CSR_SIE, hart.readCsrBig(CSR_SIE) | (1n << BigInt(IRQ_SEI)));
+    this.routes.set(source, { guest: guest.name, hart: h, claimed: false });
+  }
+
+  /**
+   * SEI on hart `h`: claim from the board's PLIC and raise the same source on the owning
+   * guest's PLIC. The board's claim stays open until the guest completes it, so a level
+   * that stays high interrupts once per completion, not in a storm.
+   */
+  private forwardInterrupt(h: number): void {
+    const plic = this.machine.plic;
+    const claim = Type1Hypervisor.contextRegister(h, PLIC_CLAIM_OFFSET);
+    const source = plic.read(claim, 4);
+    if (source === 0) return;
+    const route = this.routes.get(source);
+    const guest = route === undefined ? undefined : this.byName.get(route.guest);
+    if (route === undefined || guest === undefined || !guest.alive) {
+      plic.write(claim, 4, source);
+      return;
+    }
+    route.claimed = true;
+    guest.plic.source(source).set(true);
+  }
+
+  /** The guest completed `source`: lower it on its PLIC and complete the board's claim. */
+  private completeForwarded(guest: Guest, source: number): void {
+    const route = this.routes.get(source);
+    if (route === undefined || route.guest !== guest.name || !route.claimed) return;
+    route.claimed = false;
+    guest.plic.source(source).set(false);
+    this.machine.plic.write(Type1Hypervisor.contextRegister(route.hart, PLIC_CLAIM_OFFSET), 4, source);
+  }
+
+  /**
+   * Completes the board claims a guest left open (it rebooted), and when it `ended`,
+   * masks its sources too: a device nobody serves must not hold its hart in interrupts.
+   */
+  private releaseForwarded(guest: Guest, ended = false): void {
+    const plic = this.machine.plic;
+    for (const source of guest.forwarded) {
+      const route = this.routes.get(source);
+      if (route === undefined) continue;
+      if (ended) {
+        const enable = PLIC_ENABLE_OFFSET + PLIC_ENABLE_STRIDE * (2 * route.hart + 1) + 4 * (source >>> 5);
+        plic.write(enable, 4, plic.read(enable, 4) & ~(1 << (source & 31)));
+        this.routes.delete(source);
+      }
+      if (route.claimed) {
+        route.claimed = false;
+        plic.write(Type1Hypervisor.contextRegister(route.hart, PLIC_CLAIM_OFFSET), 4, source);
+      }
     }
   }
 
@@ -883,6 +971,7 @@ export class Type1Hypervisor {
       v.timer = Number.POSITIVE_INFINITY;
       if (v.hart >= 0) this.kick(v.hart);
     }
+    this.releaseForwarded(old);
     const fresh = this.buildGuest(old.plan, old);
     const at = this.list.indexOf(old);
     this.list[at] = fresh;
@@ -943,6 +1032,7 @@ export class Type1Hypervisor {
     },
     finish: (guest, exit) => this.finish(guest, exit),
     reboot: (guest) => this.reboot(guest),
+    completeForwarded: (guest, source) => this.completeForwarded(guest, source),
     now: () => this.now(),
   };
 }
