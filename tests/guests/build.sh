@@ -48,7 +48,7 @@ build() { # build NAME extra-flags... -- sources...
     "$CC" "${CFLAGS[@]}" "${flags[@]}" -c -o "$WORK/$obj" "$src"
     objs+=("$obj")
   done
-  (cd "$WORK" && "$CC" "${CFLAGS[@]}" -T "$HERE/link.ld" -o "$OUT/$name.elf" "${objs[@]}")
+  (cd "$WORK" && "$CC" "${CFLAGS[@]}" -T "${LD_SCRIPT:-$HERE/link.ld}" -o "$OUT/$name.elf" "${objs[@]}")
   echo "built $name.elf"
 }
 
@@ -56,6 +56,9 @@ build() { # build NAME extra-flags... -- sources...
 for prog in hello demo echo fail; do
   build "$prog" -- crt0.S lib.c "$prog.c"
 done
+
+# The attacker of the type-1 isolation tests: an S-mode kernel at 0x80200000 with its own entry.
+LD_SCRIPT=$HERE/src/attacker/link.ld build attacker -- attacker/entry.S lib.c attacker/attacker.c
 
 # ISA tests: the environment (env/p: M-mode, env/v: U-mode under an Sv39 S-mode
 # kernel) first, then the test body.

@@ -1,13 +1,14 @@
-// The os-stub guest on every hypervisor built from hvkit (type-2's board today; the
-// type-1 hypervisor joins runStub's table when it lands), judged by the stub's report.
+// The os-stub guest on every hypervisor built from hvkit (type-2's hosted board and
+// the type-1 hypervisor's VS-mode partition), judged by the stub's report.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OS_STUB_CHECKS, OS_STUB_IMAGE_URL, osStubImage, parseOsStubReport } from '@hvkit/guest-os-stub';
+import { checkTable, Type1Hypervisor } from '@hvkit/hypervisor-type1';
 import type { BlockBackend, IrqLine } from '@hvkit/interfaces';
-import { VirtMachine } from '@hvkit/machine';
+import { type RunOutcome, VirtMachine } from '@hvkit/machine';
 import { describe, expect, it } from 'vitest';
 import { qemuSkipReason, TextBackend } from './support.js';
 
@@ -40,8 +41,11 @@ class MemoryDisk implements BlockBackend {
 interface Scenario {
   readonly harts: 1 | 2;
   readonly disk?: BlockBackend;
-  /** Breaks a part of the board on purpose before the run. */
-  readonly sabotage?: (machine: VirtMachine) => void;
+  /** Breaks a part of each hypervisor on purpose before the run. */
+  readonly sabotage?: {
+    readonly 'type-2': (machine: VirtMachine) => void;
+    readonly 'type-1': (hv: Type1Hypervisor) => void;
+  };
   readonly timeoutMs?: number;
 }
 
@@ -56,9 +60,41 @@ const HYPERVISORS = {
       uart,
       ...(s.disk ? { disks: [s.disk] } : {}),
     });
-    s.sabotage?.(machine);
+    s.sabotage?.['type-2'](machine);
     const outcome = await machine.run({ timeoutMs: s.timeoutMs ?? 30_000 });
-    return { outcome, output: uart.output, mode: machine.boot.mode };
+    return { outcome, output: uart.output, sbi: machine.boot.mode === 'native' };
+  },
+  /** type-1: the stub alone in a partition of a board with as many harts, in VS-mode, SBI served by the hypervisor. */
+  'type-1': async (s: Scenario) => {
+    let output = '';
+    const plan = checkTable({
+      board: { harts: s.harts, memory: '160M' },
+      guests: [
+        {
+          name: 'stub',
+          harts: Array.from({ length: s.harts }, (_, h) => h),
+          memory: '128M',
+          kernel: 'os-stub',
+          ...(s.disk ? { disks: ['disk'] } : {}),
+        },
+      ],
+    });
+    const hv = new Type1Hypervisor({
+      plan,
+      images: { stub: { kernel: osStubImage(), ...(s.disk ? { disks: [s.disk] } : {}) } },
+      output: (_, b) => (output += String.fromCharCode(b)),
+    });
+    s.sabotage?.['type-1'](hv);
+    const result = await hv.run({ timeoutMs: s.timeoutMs ?? 30_000 });
+    const exit = result.guests[0]!.exit;
+    // The same shape as a board's outcome: an SBI shutdown, code 1 for a failure.
+    const outcome: RunOutcome =
+      result.kind === 'done' && exit?.reason.startsWith('shutdown')
+        ? { kind: 'shutdown', code: exit.clean ? 0 : 1, source: 'sbi' }
+        : result.kind === 'timeout'
+          ? { kind: 'timeout' }
+          : { kind: 'error', message: result.message ?? exit?.reason ?? result.kind };
+    return { outcome, output, sbi: true };
   },
 };
 
@@ -78,7 +114,7 @@ describe('os-stub on hvkit', () => {
       it(`passes with ${harts} hart(s), ${withDisk ? 'a disk' : 'no disk'}`, async () => {
         const disk = withDisk ? new MemoryDisk() : undefined;
         for (const r of await runStub({ harts, ...(disk ? { disk } : {}) })) {
-          expect(r.mode, r.type).toBe('native');
+          expect(r.sbi, r.type).toBe(true);
           expect(r.report.verdict, `${r.type}:\n${r.output}`).toBe('PASS');
           expect(r.report.total).toBe(OS_STUB_CHECKS.length);
           expect(r.report.checks.map((c) => c.name)).toEqual([...OS_STUB_CHECKS]);
@@ -106,11 +142,18 @@ describe('os-stub on hvkit', () => {
   });
 
   it('fails timer-sbi and sched, and powers off with failure, when the SBI timer never fires', async () => {
-    const sabotage = (m: VirtMachine) => {
-      (m.sbi as unknown as { setTimer: () => void }).setTimer = () => {};
+    const sabotage = {
+      'type-2': (m: VirtMachine) => {
+        (m.sbi as unknown as { setTimer: () => void }).setTimer = () => {};
+      },
+      // The guest's SBI platform, not the hypervisor's own timer.
+      'type-1': (hv: Type1Hypervisor) => {
+        const firmware = hv.guests[0]!.firmware as unknown as { platform: { setTimer: () => void } };
+        firmware.platform.setTimer = () => {};
+      },
     };
     for (const r of await runStub({ harts: 1, sabotage })) {
-      expect(r.report.verdict, r.output).toBe('FAIL');
+      expect(r.report.verdict, `${r.type}:\n${r.output}`).toBe('FAIL');
       const failed = r.report.checks.filter((c) => !c.ok);
       expect(failed.map((c) => c.name)).toEqual(['timer-sbi', 'sched']);
       expect(failed[0]!.why).toMatch(/no timer interrupt/);
@@ -121,15 +164,19 @@ describe('os-stub on hvkit', () => {
 
   it('fails plic, and powers off with failure, when the PLIC never delivers', async () => {
     // Cut every context's output line: sources still pend and claims still work,
-    // but no hart ever sees MEIP or SEIP.
-    const sabotage = (m: VirtMachine) => {
-      const lines = (m.plic as unknown as { contextIrqs: IrqLine[] }).contextIrqs;
+    // but no hart ever sees SEIP (type-2) or VSEIP (type-1's virtual PLIC).
+    const cut = (plic: unknown) => {
+      const lines = (plic as { contextIrqs: IrqLine[] }).contextIrqs;
       lines.forEach((_, i) => {
         lines[i] = { set: () => {} };
       });
     };
+    const sabotage = {
+      'type-2': (m: VirtMachine) => cut(m.plic),
+      'type-1': (hv: Type1Hypervisor) => cut(hv.guests[0]!.plic),
+    };
     for (const r of await runStub({ harts: 1, disk: new MemoryDisk(), sabotage })) {
-      expect(r.report.verdict, r.output).toBe('FAIL');
+      expect(r.report.verdict, `${r.type}:\n${r.output}`).toBe('FAIL');
       const failed = r.report.checks.filter((c) => !c.ok);
       expect(failed.map((c) => c.name)).toEqual(['plic']);
       expect(failed[0]!.why).toMatch(/no external interrupt from the UART \(source 10\)/);

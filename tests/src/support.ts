@@ -8,10 +8,13 @@ import { type RunOutcome, VirtMachine } from '@hvkit/machine';
 
 export const GUEST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'guests', 'images');
 
-/** Every committed guest image name (without .elf). */
+/** Committed guests that are S-mode kernels for a hypervisor, not bare-metal M-mode programs. */
+export const SUPERVISOR_GUESTS: readonly string[] = ['attacker'];
+
+/** Every committed bare-metal (M-mode) guest image name (without .elf). */
 export function guestNames(): string[] {
   return readdirSync(GUEST_DIR)
-    .filter((f) => f.endsWith('.elf'))
+    .filter((f) => f.endsWith('.elf') && !SUPERVISOR_GUESTS.includes(f.slice(0, -4)))
     .map((f) => f.slice(0, -4))
     .sort();
 }

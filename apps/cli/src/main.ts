@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.js';
+import { type PartitionFlags, partitionCommand } from './partition.js';
 import { type RunFlags, runCommand } from './run.js';
 import type { InputStream, OutputStream } from './terminal.js';
 
@@ -89,6 +90,25 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     )
     .action(async (flags: RunFlags) => {
       status = await runCommand(flags, io);
+    });
+
+  program
+    .command('partition')
+    .argument('<table>', 'the resource allocation table (JSON; see @hvkit/hypervisor-type1)')
+    .description('run the type-1 hypervisor: guests side by side on a board, as the table allocates it')
+    .option('--console <name>', 'the guest that gets stdin (default: the first guest)')
+    .option('--timeout <seconds>', 'give up after this many seconds (exit status 124)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        "Each guest's console is shown line by line, prefixed [name]. Exit status: 0 when every",
+        'guest shut down cleanly, 1 when one failed or broke, 124 on timeout, 2 for a bad table.',
+        'On a terminal, Ctrl-A n sends input to the next guest, Ctrl-A x quits, Ctrl-A h lists the keys.',
+      ].join('\n'),
+    )
+    .action(async (table: string, flags: PartitionFlags) => {
+      status = await partitionCommand(table, flags, io);
     });
 
   try {

@@ -124,6 +124,18 @@ describe('virt device tree', () => {
     }
   });
 
+  it("takes a guest's ISA instead of the board's (a hypervisor's virtual harts)", () => {
+    const guest = decodeFdt(
+      virtDeviceTree({
+        memorySize: 64 * MiB,
+        harts: 1,
+        isa: { string: 'rv64imac', extensions: ['i', 'm', 'a', 'c'] },
+      }).build(),
+    ).root;
+    expect(str(at(guest, '/cpus/cpu@0'), 'riscv,isa')).toEqual(['rv64imac']);
+    expect(str(at(guest, '/cpus/cpu@0'), 'riscv,isa-extensions')).toEqual(['i', 'm', 'a', 'c']);
+  });
+
   it('leaves out what is not given', () => {
     const chosen = at(decodeFdt(virtDeviceTree({ memorySize: 64 * MiB, harts: 1 }).build()).root, '/chosen');
     expect(chosen.properties.map((p) => p.name)).toEqual(['stdout-path']);

@@ -81,6 +81,12 @@ export interface VirtDeviceTreeOptions {
   readonly initrd?: { readonly start: number; readonly end: number };
   /** Bytes for `/chosen/rng-seed` (QEMU gives 32 random bytes); none when undefined. */
   readonly rngSeed?: Uint8Array;
+  /**
+   * `riscv,isa` and `riscv,isa-extensions` of every cpu when they differ from the
+   * board's (a hypervisor's guest sees its virtual harts, e.g. without Sstc); default
+   * `VIRT_ISA` and `VIRT_ISA_EXTENSIONS`.
+   */
+  readonly isa?: { readonly string: string; readonly extensions: readonly string[] };
 }
 
 /** The two-cell `reg` of a window below 4 GiB and its size: `<0 base 0 size>`. */
@@ -126,9 +132,9 @@ export function virtDeviceTree(options: VirtDeviceTreeOptions): DeviceTreeBuilde
       .setCells('reg', h)
       .setString('status', 'okay')
       .setString('compatible', 'riscv')
-      .setString('riscv,isa', VIRT_ISA)
+      .setString('riscv,isa', options.isa?.string ?? VIRT_ISA)
       .setString('riscv,isa-base', VIRT_ISA_BASE)
-      .setStrings('riscv,isa-extensions', ...VIRT_ISA_EXTENSIONS)
+      .setStrings('riscv,isa-extensions', ...(options.isa?.extensions ?? VIRT_ISA_EXTENSIONS))
       .setString('mmu-type', VIRT_MMU_TYPE);
     const intc = cpu
       .addNode('interrupt-controller')

@@ -3,9 +3,12 @@ export {
   type BootMode,
   enterMachine,
   enterSupervisor,
+  imageSpans,
   type KernelFormat,
   placeDtb,
   placeInitrd,
+  type ResolvedImages,
+  resolveImages,
   type Span,
 } from './boot.js';
 export {
@@ -30,6 +33,7 @@ export { HTIF_EXIT, HTIF_IDLE, HTIF_PUTCHAR, HTIF_UNSUPPORTED, Htif } from './ht
 export {
   type BootLayout,
   DEFAULT_SLICE,
+  halfwordFinisher,
   type MachineEvents,
   type RunOptions,
   type RunOutcome,

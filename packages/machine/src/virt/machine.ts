@@ -200,6 +200,11 @@ export interface VirtMachineOptions {
   readonly events?: MachineEvents;
   /** Observers of the native SBI firmware (calls served, unhandled traps); only used with `bios: 'native'`. */
   readonly sbiEvents?: SbiEvents;
+  /**
+   * Every hart's HS-level trap hook (`HartOptions.hsTrapHook` of the H extension): how
+   * a type-1 hypervisor, native HS-mode software, is told of each trap into HS-mode.
+   */
+  readonly hsTrapHook?: (hart: RiscvHart, cause: number, interrupt: boolean) => boolean;
 }
 
 /** Options of `VirtMachine.run`. */
@@ -245,7 +250,7 @@ const CAUSE_NAMES = new Map<number, string>(
  * `SifiveTest` takes 32-bit writes only, so a 16-bit write at offset 0 is passed on as
  * the 32-bit value it zero-extends to.
  */
-function halfwordFinisher(test: SifiveTest): MmioDevice {
+export function halfwordFinisher(test: SifiveTest): MmioDevice {
   return {
     name: test.name,
     size: test.size,
@@ -440,6 +445,7 @@ export class VirtMachine {
             ? {}
             : { machineTrapHook: (hart: RiscvHart, cause: number) => firmwareHook.handleTrap(hart, cause) }),
           ...(instruction === undefined ? {} : { trace: instruction }),
+          ...(options.hsTrapHook === undefined ? {} : { hsTrapHook: options.hsTrapHook }),
         }),
       );
     }
