@@ -161,7 +161,7 @@ describe('hvkit partition as a process', () => {
     expect(r.stdout).toMatch(/^\[linux\] ~ # uname -a$/m);
     expect(r.stdout).toMatch(/^\[linux\] Linux hvkit 6\.1\.\d+ .* riscv64$/m);
     expect(r.stdout).toMatch(/^\[stub\] os-stub: ok virtio-blk \(.*read back.*\)$/m);
-    expect(r.stdout).toMatch(/^\[stub\] os-stub: PASS 9\/9$/m);
+    expect(r.stdout).toMatch(/^\[stub\] os-stub: PASS 10\/10$/m);
     expect(r.stdout).toContain('[linux] reboot: Power down');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

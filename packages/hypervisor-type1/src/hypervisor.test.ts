@@ -192,7 +192,7 @@ describe('type-1 hypervisor', () => {
     expect(own.linux).toContain('reboot: Power down');
     expect(parseOsStubReport(own.stub!).verdict, own.stub).toBe('PASS');
     expect(text).toMatch(/^\[linux\] ~ # uname -a$/m);
-    expect(text).toMatch(/^\[stub\] os-stub: PASS 9\/9$/m);
+    expect(text).toMatch(/^\[stub\] os-stub: PASS 10\/10$/m);
     expect(outcome).toMatchObject({ kind: 'done', clean: true });
     expect(outcome.guests.map((g) => g.blocked)).toEqual([0, 0]);
   }, 90_000);
