@@ -8,6 +8,7 @@
  */
 import { guestRow } from './lib/guest.js';
 import { linuxBootRow } from './lib/linux.js';
+import { hypervisorRow } from './lib/type1.js';
 import type { QemuInfo } from './lib/qemu.js';
 
 /** What every row is given. */
@@ -96,7 +97,33 @@ export interface BootSecondsResult extends ResultBase {
   readonly ratio: number | null;
 }
 
-export type RowResult = GuestMipsResult | BootSecondsResult;
+/** One run of an S-mode benchmark image under one hypervisor type (the guest's own counts). */
+export interface HypervisorRun {
+  /** rdinstret delta over the measured region. */
+  readonly instret: number;
+  /** rdtime delta (10 MHz, real time) over the measured region. */
+  readonly ticks: number;
+  readonly check: string;
+  /** instret / (ticks / 10 MHz) in millions. */
+  readonly mips: number;
+  /** Host wall time of the whole run (boot included), ms. */
+  readonly wallMs: number;
+}
+
+/** Result of a `hypervisor-mips` row: the same S-mode guest under type-2 and under type-1. */
+export interface HypervisorMipsResult extends ResultBase {
+  readonly kind: 'hypervisor-mips';
+  /** Image file name under bench/guests/images. */
+  readonly image: string;
+  /** In S-mode on the hosted board with native SBI. */
+  readonly type2: HypervisorRun | null;
+  /** In VS-mode under @hvkit/hypervisor-type1. */
+  readonly type1: HypervisorRun | null;
+  /** type-1 MIPS / type-2 MIPS, or null. */
+  readonly ratio: number | null;
+}
+
+export type RowResult = GuestMipsResult | BootSecondsResult | HypervisorMipsResult;
 export type RowKind = RowResult['kind'];
 
 /** One thing `pnpm bench` measures. */
@@ -115,10 +142,9 @@ export interface Row {
  * `linux` (kind `boot-seconds`, lib/linux.ts): host seconds from `new VirtMachine`
  * to the shell prompt of the packages/guest-linux image, on hvkit and on QEMU.
  *
- * Reserved for rows that other work will add (their result kinds and tables exist):
- *  - a type-1 row (@hvkit/hypervisor-type1): the same guest benchmarks run as a
- *    VS-mode guest under the type-1 hypervisor (kind `guest-mips`, name e.g.
- *    `type1-sieve`), or its boot time to the first guest's prompt (`boot-seconds`).
+ * `type1-NAME` (kind `hypervisor-mips`, lib/type1.ts): the S-mode build of a guest
+ * benchmark (NAME-s.elf) in S-mode on the type-2 board and in VS-mode under the
+ * type-1 hypervisor, each alone on a one-hart board.
  */
 export const ROWS: readonly Row[] = [
   guestRow('sieve', 'Sieve of Eratosthenes to 2,000,000 in a bit array, 12 times'),
@@ -128,5 +154,6 @@ export const ROWS: readonly Row[] = [
   guestRow('interp', 'bytecode interpreter: Collatz steps and a hash loop, 10 rounds'),
   guestRow('strsearch', 'naive + Boyer-Moore-Horspool search of 8 patterns in 64 KiB, 30 rounds'),
   linuxBootRow(),
-  // type-1 rows: added with the type-1 hypervisor (see above).
+  hypervisorRow('crc32', 'crc32 in S-mode: type-2 (native SBI) vs type-1 (VS-mode guest)'),
+  hypervisorRow('sort', 'sort in S-mode: type-2 (native SBI) vs type-1 (VS-mode guest)'),
 ];

@@ -27,6 +27,7 @@ import { formatTable, num } from './lib/table.js';
 import {
   type BootSecondsResult,
   type GuestMipsResult,
+  type HypervisorMipsResult,
   ROWS,
   type RowContext,
   type RowResult,
@@ -158,6 +159,29 @@ function guestTable(results: readonly GuestMipsResult[]): string {
   );
 }
 
+function hypervisorTable(results: readonly HypervisorMipsResult[]): string {
+  return formatTable(
+    [
+      { header: 'guest' },
+      { header: 'Minstr', right: true },
+      { header: 'type-2 MIPS', right: true },
+      { header: 'type-1 MIPS', right: true },
+      { header: 'type-1/type-2', right: true },
+      { header: 'check' },
+      { header: 'status' },
+    ],
+    results.map((r) => [
+      r.name,
+      num(r.type2 === null ? null : r.type2.instret / 1e6, 1),
+      num(r.type2?.mips),
+      num(r.type1?.mips),
+      num(r.ratio, 2),
+      r.type1?.check ?? r.type2?.check ?? '-',
+      r.status,
+    ]),
+  );
+}
+
 function bootTable(results: readonly BootSecondsResult[]): string {
   return formatTable(
     [
@@ -244,6 +268,14 @@ async function main(): Promise<number> {
     );
   }
   if (boot.length > 0) out.push('Boot time (host seconds)', bootTable(boot), '');
+  const hyper = results.filter((r): r is HypervisorMipsResult => r.kind === 'hypervisor-mips');
+  if (hyper.length > 0) {
+    out.push(
+      'Type-1 vs type-2: the same S-mode guest, MIPS from its own rdinstret / rdtime, one-hart board each',
+      hypervisorTable(hyper),
+      '',
+    );
+  }
   for (const r of results) for (const p of r.problems) out.push(`${r.status.toUpperCase()} ${r.name}: ${p}`);
   out.push(
     `node ${info.node}, ${info.cpuModel} (${info.cpus} CPUs), ${qemu?.version ?? 'no QEMU'}; ` +
@@ -275,6 +307,18 @@ async function main(): Promise<number> {
 
 /** The result of a row whose `run` threw. */
 function failedRow(kind: RowResult['kind'], name: string, problem: string): RowResult {
+  if (kind === 'hypervisor-mips') {
+    return {
+      kind,
+      name,
+      status: 'fail',
+      problems: [problem],
+      image: '-',
+      type2: null,
+      type1: null,
+      ratio: null,
+    };
+  }
   if (kind === 'boot-seconds') {
     return {
       kind,
