@@ -8,8 +8,8 @@
  */
 import { guestRow } from './lib/guest.js';
 import { linuxBootRow } from './lib/linux.js';
-import { hypervisorRow } from './lib/type1.js';
 import type { QemuInfo } from './lib/qemu.js';
+import { hypervisorRow } from './lib/type1.js';
 
 /** What every row is given. */
 export interface RowContext {
