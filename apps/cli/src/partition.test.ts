@@ -1,14 +1,13 @@
 // `hvkit partition TABLE.json`: bad tables are one line each and status 2; the table of
 // the README boots Linux and the os-stub side by side.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { linuxImagePath } from '@hvkit/guest-linux';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
 import { isPromptLine } from './partition.js';
-import { captureIo, FakeTty, REPO_ROOT } from './test-support.js';
+import { captureIo, FakeTty, REPO_ROOT, tempDir } from './test-support.js';
 
 const README_TABLE = {
   board: { harts: 4, memory: '512M' },
@@ -20,7 +19,7 @@ const README_TABLE = {
 
 /** A temp folder with `table.json` (and a 1 MiB disk.img unless `disk` is false). */
 function tableDir(table: unknown, disk = true): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hvkit-partition-'));
+  const dir = tempDir('hvkit-partition-');
   writeFileSync(join(dir, 'table.json'), typeof table === 'string' ? table : JSON.stringify(table));
   if (disk) writeFileSync(join(dir, 'disk.img'), new Uint8Array(1 << 20));
   return dir;
@@ -113,7 +112,7 @@ describe('piped input to a Linux Image of your own', () => {
 
 describe('hvkit partition on a terminal', () => {
   it('raw mode; Ctrl-A n moves input to the next guest, Ctrl-A x quits (status 0), the terminal is restored', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hvkit-partition-'));
+    const dir = tempDir('hvkit-partition-');
     writeFileSync(join(dir, 'spin.bin'), new Uint8Array(new Uint32Array([0x0000_006f]).buffer)); // j .
     const guest = (name: string, hart: number) => ({
       name,

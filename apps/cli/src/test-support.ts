@@ -1,9 +1,10 @@
 // Test helpers for the CLI: captured stdio, a tiny ELF writer, and where the guest images are.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { afterAll, onTestFinished } from 'vitest';
 import type { CliIo } from './main.js';
 import type { InputStream } from './terminal.js';
 
@@ -85,9 +86,22 @@ export function tinyElf(spec: TinyElf = {}): Uint8Array {
 /** li t0, 0x100000; li t1, 0x7777; sw t1, 0(t0); j . -- asks the finisher for a reset. */
 export const RESET_CODE = [0x001002b7, 0x00028293, 0x00007337, 0x77730313, 0x0062a023, 0x0000006f];
 
-/** Writes `bytes` to a fresh temporary file and returns its path. */
+/** A fresh temporary folder, removed after the test file (left-over folders would pile up in /tmp). */
+export function tempDir(prefix = 'hvkit-cli-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  // Inside a test: when it ends; at collection time (a describe body): after the file.
+  try {
+    onTestFinished(cleanup);
+  } catch {
+    afterAll(cleanup);
+  }
+  return dir;
+}
+
+/** Writes `bytes` to a fresh temporary file (removed at exit) and returns its path. */
 export function tempFile(name: string, bytes: Uint8Array | string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hvkit-cli-'));
+  const dir = tempDir();
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return path;
