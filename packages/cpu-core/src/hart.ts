@@ -403,6 +403,13 @@ const MENVCFG_STCE_HI = 0x80000000 | 0;
 const PAGE_SIZE = 4096;
 /** Entries of the hart's direct-mapped load and store page caches (in front of the MMU's TLB). */
 const DTLB_SIZE = 64;
+/**
+ * Entries of the compiled-page fetch cache: virtual page -> decoded page and its
+ * compiled code. Compiled code leaves wasm at every jump off its page; without this
+ * each such call or return paid a full fetch translation and a tier lookup (a third
+ * of host time on call-heavy code spread over pages).
+ */
+const FETCH_CACHE = 16;
 const TWO32 = 4294967296;
 /** Interrupt-cause bit of mcause/scause in the high word. */
 const INTERRUPT_HI = 0x80000000 | 0;
@@ -477,6 +484,12 @@ export class RiscvHart implements Hart {
   }
   private fetchPage: Int32Array | undefined;
   private fetchPBase = 0;
+  // The compiled-page fetch cache (FETCH_CACHE): cleared whenever translations,
+  // decoded pages or compiled code change; holds only pages that have compiled code.
+  private readonly fcVBase = new Float64Array(FETCH_CACHE).fill(Number.NaN);
+  private readonly fcPBase = new Float64Array(FETCH_CACHE);
+  private readonly fcPage: (Int32Array | undefined)[] = new Array(FETCH_CACHE).fill(undefined);
+  private readonly fcJit: (CompiledPage | undefined)[] = new Array(FETCH_CACHE).fill(undefined);
   /** The compiling tier (undefined when off) and the compiled code of the fetch page. */
   private readonly jit: JitTier | undefined;
   private fetchJit: CompiledPage | undefined;
@@ -1958,6 +1971,19 @@ export class RiscvHart implements Hart {
 
   /** Finds the decoded page for `pc`, or executes one instruction on the slow path. */
   private refillFetch(pc: number): Int32Array | undefined {
+    const vpn = Math.floor(pc / PAGE_SIZE);
+    const fci = vpn & (FETCH_CACHE - 1);
+    if (this.fcVBase[fci] === vpn * PAGE_SIZE) {
+      const fn = this.fcJit[fci]!;
+      // Only where the tier would return this code unchanged (an entry it compiled).
+      if (fn.entry[(pc - vpn * PAGE_SIZE) >> 1] === 1) {
+        this.fetchPage = this.fcPage[fci];
+        this.fetchJit = fn;
+        this.fetchVBase = vpn * PAGE_SIZE;
+        this.fetchPBase = this.fcPBase[fci]!;
+        return this.fetchPage;
+      }
+    }
     this.fetchPage = undefined;
     this.fetchJit = undefined;
     this.fetchVBase = Number.NaN;
@@ -1985,7 +2011,16 @@ export class RiscvHart implements Hart {
       this.fetchPBase = this.ramBase + idx * PAGE_SIZE;
       if (this.jit !== undefined) {
         this.jitSrc.page = page;
-        this.fetchJit = this.jit.enter(idx, off % PAGE_SIZE, this.jitSrc);
+        const fn = this.jit.enter(idx, off % PAGE_SIZE, this.jitSrc);
+        this.fetchJit = fn;
+        if (fn !== undefined) {
+          this.fcVBase[fci] = this.fetchVBase;
+          this.fcPBase[fci] = this.fetchPBase;
+          this.fcPage[fci] = page;
+          this.fcJit[fci] = fn;
+        } else if (this.fcVBase[fci] === this.fetchVBase) {
+          this.fcVBase[fci] = Number.NaN;
+        }
       }
       return page;
     }
@@ -2064,7 +2099,15 @@ export class RiscvHart implements Hart {
     return v;
   }
 
+  /** Empties the compiled-page fetch cache. */
+  private clearFetchCache(): void {
+    this.fcVBase.fill(Number.NaN);
+    this.fcPage.fill(undefined);
+    this.fcJit.fill(undefined);
+  }
+
   private invalidateCode(pageIdx: number): void {
+    if (this.jit !== undefined) this.clearFetchCache();
     const page = this.decoded[pageIdx];
     if (page !== undefined) page.fill(0);
     if (this.jit?.drop(pageIdx) === true && this.fetchPage === page) {
@@ -2110,6 +2153,7 @@ export class RiscvHart implements Hart {
 
   /** Compiled code jumped to an offset of its page it has no entry for: maybe recompile with it. */
   private jitMissed(): CompiledPage | undefined {
+    this.clearFetchCache(); // the page may be recompiled
     const miss = this.jit!.miss;
     const off = miss[0]! - 1;
     miss[0] = 0;
@@ -2121,6 +2165,7 @@ export class RiscvHart implements Hart {
 
   /** Start of a slice: counts the current page as hot (a loop that never leaves its page compiles too). */
   private jitTick(): void {
+    this.clearFetchCache(); // the page may be compiled or recompiled
     const page = this.fetchPage;
     const voff = this.pc - this.fetchVBase;
     if (page === undefined || page === this.slowPage || !(voff >= 0 && voff < PAGE_SIZE)) return;
@@ -2134,6 +2179,7 @@ export class RiscvHart implements Hart {
    * this covers other harts' stores and device DMA into code.
    */
   private invalidateAllCode(): void {
+    if (this.jit !== undefined) this.clearFetchCache();
     this.codeGen = (this.codeGen + 1) | 0;
     this.fetchPage = undefined;
     this.fetchJit = undefined;
@@ -2143,6 +2189,7 @@ export class RiscvHart implements Hart {
 
   /** Forgets the cached fetch translation (satp, privilege, PMP or fence changed). */
   private translationChanged(): void {
+    if (this.jit !== undefined) this.clearFetchCache();
     const ms = this.mstatus;
     this.fetchFlags = this.virtV ? TRANSLATE_VIRT : 0;
     this.dataFlags =

@@ -331,6 +331,58 @@ describe('compiled instructions vs the interpreter', () => {
   });
 });
 
+/** Identity, except that once satp holds Sv39, virtual page 0x2000 maps to physical 0x3000. */
+class RemapTranslator extends IdentityTranslator {
+  swapped = false;
+  override translate(va: number, access: number, priv: Privilege): number {
+    const page = RAM_BASE + 0x2000;
+    if (this.swapped && va >= page && va < page + 4096) return super.translate(va + 0x1000, access, priv);
+    return super.translate(va, access, priv);
+  }
+  override configure(_lo: number, satpHi: number): void {
+    this.swapped = satpHi >>> 28 === 8;
+  }
+}
+
+describe('calls between compiled pages', () => {
+  it('see a callee page remapped by satp, then a callee patched before fence.i, within one slice', () => {
+    // 40 calls of f at 0x2000 (x10 += 1); csrw satp remaps that page to the f at 0x3000
+    // (x10 += 1000): 40 calls; a store patches that f to x10 += 7, fence.i: 40 calls.
+    const program: number[] = [
+      asm.jal(1, 0x2000), // 0: call f
+      asm.addi(31, 31, -1), // 4
+      asm.bne(31, 0, -8), // 8
+      asm.addi(30, 30, 1), // 12: phase += 1
+      asm.addi(31, 0, 40), // 16
+      asm.addi(29, 0, 1), // 20
+      asm.bne(30, 29, 12), // 24: phase 1 only:
+      asm.csr(1, 0, 0x180, 5), // 28: csrw satp, x5
+      asm.jal(0, -32), // 32: back to 0
+      asm.addi(29, 0, 2), // 36
+      asm.bne(30, 29, 16), // 40: phase 2 only:
+      asm.store(2, 7, 6, 0), // 44: sw x7, 0(x6): patch the f at 0x3000
+      0x0000_100f, // 48: fence.i
+      asm.jal(0, -52), // 52: back to 0
+      asm.jal(0, 0), // 56: done
+    ];
+    while (program.length < 0xc02) program.push(0x0000_0013);
+    program[0x800] = asm.addi(10, 10, 1); // 0x2000: f
+    program[0x801] = asm.jalr(0, 1, 0);
+    program[0xc00] = asm.addi(10, 10, 1000); // 0x3000: the other f
+    program[0xc01] = asm.jalr(0, 1, 0);
+    const mk = (jit: boolean) => makeHart(program, jit, new RemapTranslator());
+    const p = { a: mk(true), b: mk(false) };
+    for (const h of [p.a, p.b]) {
+      h.hart.setX(31, 40n);
+      h.hart.setX(5, (8n << 60n) | 1n);
+      h.hart.setX(6, BigInt(RAM_BASE + 0x3000));
+      h.hart.setX(7, BigInt(asm.addi(10, 10, 7)));
+    }
+    runBoth(p, [100_000]);
+    expect(p.a.hart.getX(10)).toBe(40n + 40n * 1000n + 40n * 7n);
+  });
+});
+
 describe('exits from compiled code', () => {
   it('a load page fault in the middle of a block leaves the interpreter state exactly', () => {
     // mtvec = HANDLER; loop: x2 += x1; ld x1, 0(x5); x3 += 1; x5 += 2048; j loop.
