@@ -1620,6 +1620,14 @@ export class RiscvHart implements Hart {
       pas[i] = pa;
     }
     this.splitBase = Number.NaN;
+    this.writeBytes(pas, va, size, lo, hi);
+  }
+
+  /**
+   * Writes the bytes of a split store to their translated addresses `pas` (all
+   * translations already succeeded); false after an access fault on a device byte.
+   */
+  private writeBytes(pas: Float64Array, va: number, size: number, lo: number, hi: number): boolean {
     for (let i = 0; i < size; i++) {
       const b = (i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4))) & 0xff;
       const pa = pas[i]!;
@@ -1629,9 +1637,10 @@ export class RiscvHart implements Hart {
         if (this.decoded[off >>> 12] !== undefined) this.invalidateCode(off >>> 12);
       } else if (!this.bus.write(pa as never, 1, b)) {
         this.accessFault(CAUSE.STORE_ACCESS, va + i);
-        return;
+        return false;
       }
     }
+    return true;
   }
   private readonly splitPas = new Float64Array(8);
 
@@ -2520,19 +2529,7 @@ export class RiscvHart implements Hart {
       } else pas[i] = pas[i - 1]! + 1;
     }
     this.splitBase = Number.NaN;
-    for (let i = 0; i < size; i++) {
-      const b = (i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4))) & 0xff;
-      const pa = pas[i]!;
-      const off = pa - this.ramBase;
-      if (off >= 0 && off < this.ramSize) {
-        this.ramU8[off] = b;
-        if (this.decoded[off >>> 12] !== undefined) this.invalidateCode(off >>> 12);
-      } else if (!this.bus.write(pa as never, 1, b)) {
-        this.accessFault(CAUSE.STORE_ACCESS, va + i);
-        return false;
-      }
-    }
-    return true;
+    return this.writeBytes(pas, va, size, lo, hi);
   }
 
   /** HFENCE.GVMA for a native hypervisor: drops every G-stage (so every V=1) translation. */

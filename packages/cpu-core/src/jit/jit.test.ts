@@ -339,7 +339,7 @@ class RemapTranslator extends IdentityTranslator {
     if (this.swapped && va >= page && va < page + 4096) return super.translate(va + 0x1000, access, priv);
     return super.translate(va, access, priv);
   }
-  override configure(_lo: number, satpHi: number): void {
+  override configure(_lo?: number, satpHi = 0): void {
     this.swapped = satpHi >>> 28 === 8;
   }
 }
