@@ -20,6 +20,7 @@ const BASE = 0x8000_0000;
 const SIZE = 64 * 1024;
 const DATA = BASE + 0x8000; // x6 points here: loads, stores, AMOs
 const HANDLER = BASE + 0x7000; // mtvec: skip the trapping instruction
+const WARM_TAIL = BASE + 0x6000; // sret to S-mode, then wfi
 
 /**
  * Identity translation of [lo, hi) with every access allowed, like Bare mode with PMP
@@ -153,6 +154,7 @@ export function warmUp(
     run(n: number): unknown;
     setX(i: number, v: bigint): void;
     writeCsr(csr: number, lo: number, hi: number): boolean;
+    requestExit(): void;
     pc: number;
   },
 ): void {
@@ -191,4 +193,21 @@ function warmOnce(create: Parameters<typeof warmUp>[0], jit: boolean): void {
   hart.pc = BASE;
   // Several passes, so loops and calls see their common types before V8 optimizes.
   hart.run((words.length + 8) * 20);
+  // What the stream leaves out, each of which deoptimized run() in a Linux boot when
+  // it first ran there: a requested exit, SRET from M and from S, and WFI.
+  hart.requestExit();
+  hart.run(8);
+  const w = WARM_TAIL - BASE;
+  const tail = [0x10200073, 0x10500073, 0x0000006f, 0x10200073, 0x0000006f]; // sret; wfi; j .; sret; j .
+  for (const [i, word] of tail.entries()) view.setUint32(w + i * 4, word, true);
+  const sretToS = (from: number, to: number) => {
+    hart.writeCsr(0x141, to, 0); // sepc
+    hart.writeCsr(0x300, (1 << 13) | (1 << 8), 0); // mstatus: FS, SPP = S
+    hart.pc = from;
+    hart.run(8);
+  };
+  sretToS(WARM_TAIL, WARM_TAIL + 4); // M -> S, then wfi waits
+  hart.requestExit(); // ends the wait
+  hart.run(1);
+  sretToS(WARM_TAIL + 12, WARM_TAIL + 16); // S -> S
 }
