@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { ESCAPE_HELP } from './index.js';
@@ -8,8 +7,8 @@ import {
   FakeTty,
   guestSkipReason,
   IMAGES,
-  REPO_ROOT,
   RESET_CODE,
+  runHvkit,
   tempFile,
   tinyElf,
 } from './test-support.js';
@@ -22,24 +21,7 @@ function needsGuest(ctx: TestContext, image = 'hello.elf'): void {
 
 const HELLO = /^Hello from hvkit!\r\nhart 0, dtb 0x[0-9a-f]{16}\r\nmisa 0x[0-9a-f]{16}\r\ngoodbye\r\n$/;
 
-/** Runs the real command as the root `pnpm hvkit` script does; resolves with its status and output. */
-function hvkit(args: string[], input?: string) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@hvkit/source', '--import', 'tsx', 'apps/cli/src/bin.ts', ...args],
-      { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('latin1').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('latin1').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    if (input !== undefined) child.stdin.write(input);
-    child.stdin.end();
-  });
-}
+const hvkit = runHvkit;
 
 const image = (name: string) => join(IMAGES, name);
 

@@ -1,13 +1,12 @@
 // `hvkit partition TABLE.json`: bad tables are one line each and status 2; the table of
 // the README boots Linux and the os-stub side by side.
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { linuxImagePath } from '@hvkit/guest-linux';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
 import { isPromptLine } from './partition.js';
-import { captureIo, FakeTty, REPO_ROOT, tempDir } from './test-support.js';
+import { captureIo, FakeTty, REPO_ROOT, runHvkit, tempDir } from './test-support.js';
 
 const README_TABLE = {
   board: { harts: 4, memory: '512M' },
@@ -135,23 +134,7 @@ describe('hvkit partition on a terminal', () => {
   });
 });
 
-/** Runs the real command as `pnpm hvkit` does, `input` on stdin. */
-function hvkit(args: string[], input: string) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@hvkit/source', '--import', 'tsx', 'apps/cli/src/bin.ts', ...args],
-      { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('latin1').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('latin1').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const hvkit = runHvkit;
 
 describe('hvkit partition as a process', () => {
   it('boots the README table: Linux takes piped commands, the os-stub passes, both shut down, status 0', async () => {

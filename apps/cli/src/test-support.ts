@@ -1,4 +1,5 @@
 // Test helpers for the CLI: captured stdio, a tiny ELF writer, and where the guest images are.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -105,4 +106,30 @@ export function tempFile(name: string, bytes: Uint8Array | string): string {
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return path;
+}
+
+/** Starts the real command as the root `pnpm hvkit` script does (from the repository root). */
+export function spawnHvkit(args: readonly string[]) {
+  return spawn(
+    process.execPath,
+    ['--conditions=@hvkit/source', '--import', 'tsx', 'apps/cli/src/bin.ts', ...args],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+}
+
+/** Runs the real command with `input` (if any) on stdin; resolves with its status and output. */
+export function runHvkit(args: readonly string[], input?: string) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawnHvkit(args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('latin1').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('latin1').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }

@@ -6,6 +6,7 @@
  * or unknown access to a device window gets an access fault, as on a bus that does
  * not take it.
  */
+import { decode, ENCODINGS, newDecoded } from '@hvkit/cpu-core';
 
 /** One decoded device access. */
 export interface MemAccess {
@@ -21,30 +22,20 @@ export interface MemAccess {
   readonly length: 2 | 4;
 }
 
-const OPCODE_LOAD = 0x03;
-const OPCODE_STORE = 0x23;
-const SIZES = [1, 2, 4, 8] as const;
+/** Integer loads by base mnemonic: bytes and sign extension. */
+const LOADS: Readonly<Record<string, readonly [1 | 2 | 4 | 8, boolean]>> = {
+  lb: [1, true],
+  lh: [2, true],
+  lw: [4, true],
+  ld: [8, false],
+  lbu: [1, false],
+  lhu: [2, false],
+  lwu: [4, false],
+};
+/** Integer stores by base mnemonic: bytes. */
+const STORES: Readonly<Record<string, 1 | 2 | 4 | 8>> = { sb: 1, sh: 2, sw: 4, sd: 8 };
 
-/** A 32-bit LB..LWU / SB..SD encoding. */
-function decode32(inst: number, length: 2 | 4): MemAccess | undefined {
-  const opcode = inst & 0x7f;
-  const funct3 = (inst >>> 12) & 7;
-  if (opcode === OPCODE_LOAD) {
-    if (funct3 === 7) return undefined;
-    return {
-      store: false,
-      size: SIZES[funct3 & 3]!,
-      signed: funct3 < 4 && funct3 !== 3,
-      reg: (inst >>> 7) & 31,
-      length,
-    };
-  }
-  if (opcode === OPCODE_STORE) {
-    if (funct3 > 3) return undefined;
-    return { store: true, size: SIZES[funct3]!, signed: false, reg: (inst >>> 20) & 31, length };
-  }
-  return undefined;
-}
+const scratch = newDecoded();
 
 /**
  * Decodes a nonzero htinst. Bits 1:0 are 11 for a 32-bit instruction and 01 for a
@@ -56,7 +47,9 @@ export function decodeTransformed(htinst: bigint): MemAccess | undefined {
   if (htinst >> 32n !== 0n) return undefined;
   const v = Number(htinst);
   if ((v & 1) === 0) return undefined;
-  return decode32(v | 2, (v & 2) !== 0 ? 4 : 2);
+  // A transformed compressed instruction is its 32-bit form with bit 1 clear.
+  const access = decodeInstruction(v | 2);
+  return access === undefined ? undefined : { ...access, length: (v & 2) !== 0 ? 4 : 2 };
 }
 
 /**
@@ -67,28 +60,20 @@ export function isPageWalkPseudo(htinst: bigint): boolean {
   return htinst === 0x3000n || htinst === 0x3020n || htinst === 0x2000n || htinst === 0x2020n;
 }
 
-/** Decodes the trapping instruction itself (16 or 32 bits, as fetched). */
+/**
+ * Decodes the trapping instruction itself (16 or 32 bits, as fetched), through
+ * cpu-core's decode table: compressed forms map to the base load or store they run.
+ */
 export function decodeInstruction(inst: number): MemAccess | undefined {
-  if ((inst & 3) === 3) return decode32(inst, 4);
-  const funct3 = (inst >>> 13) & 7;
-  const rdPrime = ((inst >>> 2) & 7) + 8;
-  if ((inst & 3) === 0) {
-    // C.LW, C.LD, C.SW, C.SD (RV64).
-    if (funct3 === 2) return { store: false, size: 4, signed: true, reg: rdPrime, length: 2 };
-    if (funct3 === 3) return { store: false, size: 8, signed: false, reg: rdPrime, length: 2 };
-    if (funct3 === 6) return { store: true, size: 4, signed: false, reg: rdPrime, length: 2 };
-    if (funct3 === 7) return { store: true, size: 8, signed: false, reg: rdPrime, length: 2 };
-    return undefined;
-  }
-  if ((inst & 3) === 2) {
-    // C.LWSP, C.LDSP (rd != 0), C.SWSP, C.SDSP.
-    const rd = (inst >>> 7) & 31;
-    if (funct3 === 2 && rd !== 0) return { store: false, size: 4, signed: true, reg: rd, length: 2 };
-    if (funct3 === 3 && rd !== 0) return { store: false, size: 8, signed: false, reg: rd, length: 2 };
-    const rs2 = (inst >>> 2) & 31;
-    if (funct3 === 6) return { store: true, size: 4, signed: false, reg: rs2, length: 2 };
-    if (funct3 === 7) return { store: true, size: 8, signed: false, reg: rs2, length: 2 };
-  }
+  const row = decode(inst, scratch);
+  if (row < 0) return undefined;
+  const e = ENCODINGS[row]!;
+  const name = e.exec ?? e.name;
+  const length = scratch.len === 2 ? 2 : 4;
+  const load = LOADS[name];
+  if (load !== undefined) return { store: false, size: load[0], signed: load[1], reg: scratch.rd, length };
+  const store = STORES[name];
+  if (store !== undefined) return { store: true, size: store, signed: false, reg: scratch.rs2, length };
   return undefined;
 }
 
