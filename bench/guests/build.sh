@@ -70,8 +70,8 @@ done
 # type-2 rows of `pnpm bench` run the same image under both hypervisors.
 SMODE_BENCHES=(crc32 sort)
 for b in "${SMODE_BENCHES[@]}"; do
-  LDS=link-s.ld build "$b-s" -DSMODE -DSCALE_DIV=1 -- crt0-s.S lib.c "$b.c"
-  LDS=link-s.ld build "$b-s-quick" -DSMODE -DSCALE_DIV=10 -- crt0-s.S lib.c "$b.c"
+  LDS=link-s.ld build "$b-s" -DSMODE -DSCALE_DIV=1 -- crt0.S lib.c "$b.c"
+  LDS=link-s.ld build "$b-s-quick" -DSMODE -DSCALE_DIV=10 -- crt0.S lib.c "$b.c"
 done
 
 # Record the toolchain: byte identity is only expected with the same versions.

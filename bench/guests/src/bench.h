@@ -10,7 +10,7 @@
  * bench_fail(code), which prints "bench: FAIL name=... code=N" and exits with
  * the finisher code N.
  *
- * With -DSMODE (the NAME-s images, crt0-s.S, link-s.ld) the same program runs in
+ * With -DSMODE (the NAME-s images, linked by link-s.ld) the same program runs in
  * S-mode under SBI: rdtime and rdinstret instead of mtime and minstret, SBI SRST
  * instead of the finisher; the UART is the same.
  *

@@ -4,15 +4,32 @@
  * trap and fails, and calls main(); main's return value goes to exit()
  * (0 -> finisher pass 0x5555, n -> finisher fail 0x3333 | n << 16).
  * Every other hart parks in a wfi loop.
+ *
+ * With -DSMODE (the NAME-s images): entered as an SBI kernel is, in S-mode (VS-mode
+ * under the type-1 hypervisor) at 0x80200000 on the boot hart, whichever it is; the
+ * trap CSRs are the S ones and exit() is SBI SRST.
  */
+#ifdef SMODE
+#define XTVEC stvec
+#define XCAUSE scause
+#define XEPC sepc
+#define XTVAL stval
+#else
+#define XTVEC mtvec
+#define XCAUSE mcause
+#define XEPC mepc
+#define XTVAL mtval
+#endif
   .section .text.init, "ax", @progbits
   .globl _start
 _start:
+#ifndef SMODE
   csrr t0, mhartid
   bnez t0, park
+#endif
   la sp, _stack_top
   la t0, trap_entry
-  csrw mtvec, t0
+  csrw XTVEC, t0
   la t0, _bss_start
   la t1, _bss_end
 1:
@@ -30,8 +47,8 @@ park:
   .balign 4
 trap_entry:
   la sp, _stack_top
-  csrr a0, mcause
-  csrr a1, mepc
-  csrr a2, mtval
+  csrr a0, XCAUSE
+  csrr a1, XEPC
+  csrr a2, XTVAL
   call trap_handler
   j park
