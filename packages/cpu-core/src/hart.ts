@@ -1470,12 +1470,7 @@ export class RiscvHart implements Hart {
         return 0;
       }
       off = pa - this.ramBase;
-      if (off >= 0 && off < this.ramSize && this.tr.lastPageUniform?.() === true) {
-        // Cache the page: a later load on it skips translation until the next fence or mode change.
-        this.ldTag[i] = vbase;
-        this.ldDelta[i] = off - va;
-        if (this.jit !== undefined) this.jit.fillLd(vbase, off - pgoff);
-      }
+      if (off >= 0 && off < this.ramSize && this.tr.lastPageUniform?.() === true) this.cacheLoadPage(va, off);
     }
     if (off >= 0 && off + size <= this.ramSize) {
       const ram = this.ram;
@@ -1566,14 +1561,8 @@ export class RiscvHart implements Hart {
         return;
       }
       off = pa - this.ramBase;
-      if (off >= 0 && off < this.ramSize && this.tr.lastPageUniform?.() === true) {
-        this.stTag[i] = vbase;
-        this.stDelta[i] = off - va;
-        // Compiled stores never reach a page holding decoded code (they exit to here instead).
-        if (this.jit !== undefined && this.decoded[off >>> 12] === undefined) {
-          this.jit.fillSt(vbase, off - pgoff);
-        }
-      }
+      if (off >= 0 && off < this.ramSize && this.tr.lastPageUniform?.() === true)
+        this.cacheStorePage(va, off);
     }
     if (off >= 0 && off + size <= this.ramSize) {
       const ram = this.ram;
@@ -2136,7 +2125,6 @@ export class RiscvHart implements Hart {
     const isStore = kind >= 16;
     const va = hi * TWO32 + (lo >>> 0);
     if ((va & (size - 1)) !== 0) return 0;
-    const pgoff = va & (PAGE_SIZE - 1);
     const pa = this.tr.translate(
       va,
       isStore ? AccessType.Store : AccessType.Load,
@@ -2146,18 +2134,35 @@ export class RiscvHart implements Hart {
     if (pa < 0) return 0;
     const off = pa - this.ramBase;
     if (!(off >= 0 && off < this.ramSize) || this.tr.lastPageUniform?.() !== true) return 0;
-    const i = (va >>> 12) & (DTLB_SIZE - 1);
     if (isStore) {
       if (this.decoded[off >>> 12] !== undefined) return 0;
-      this.stTag[i] = va - pgoff;
-      this.stDelta[i] = off - va;
-      this.jit!.fillSt(va - pgoff, off - pgoff);
+      this.cacheStorePage(va, off);
     } else {
-      this.ldTag[i] = va - pgoff;
-      this.ldDelta[i] = off - va;
-      this.jit!.fillLd(va - pgoff, off - pgoff);
+      this.cacheLoadPage(va, off);
     }
     return 1;
+  }
+
+  /**
+   * Caches the uniform RAM page of `va` (RAM offset `off`) for loads: a later load on it
+   * skips translation until the next fence or mode change; compiled loads too.
+   */
+  private cacheLoadPage(va: number, off: number): void {
+    const pgoff = va & (PAGE_SIZE - 1);
+    const i = (va >>> 12) & (DTLB_SIZE - 1);
+    this.ldTag[i] = va - pgoff;
+    this.ldDelta[i] = off - va;
+    if (this.jit !== undefined) this.jit.fillLd(va - pgoff, off - pgoff);
+  }
+
+  /** The same for stores; compiled stores never reach a page holding decoded code (they exit instead). */
+  private cacheStorePage(va: number, off: number): void {
+    const pgoff = va & (PAGE_SIZE - 1);
+    const i = (va >>> 12) & (DTLB_SIZE - 1);
+    this.stTag[i] = va - pgoff;
+    this.stDelta[i] = off - va;
+    if (this.jit !== undefined && this.decoded[off >>> 12] === undefined)
+      this.jit.fillSt(va - pgoff, off - pgoff);
   }
 
   /** Compiled code jumped to an offset of its page it has no entry for: maybe recompile with it. */
