@@ -16,12 +16,12 @@
  * (open it in Chrome DevTools or VS Code for flame charts), run.json, summary.txt.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readProfile, summariseProfile } from './lib/cpuprofile.js';
-import { BENCH_DIR, RESULTS_DIR } from './lib/paths.js';
+import { BENCH_DIR, REPO_ROOT, RESULTS_DIR } from './lib/paths.js';
 import { SourceMap } from './lib/sourcemap.js';
 
 /** The part of esbuild's JavaScript API used here. */
@@ -85,6 +85,11 @@ async function main(): Promise<number> {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+
+  // guest-linux finds its Image at `../images/Image` from its module, which in the
+  // bundle is bench/results/profile/run.mjs: point bench/results/images at it.
+  const images = join(RESULTS_DIR, 'images');
+  if (!existsSync(images)) symlinkSync(join(REPO_ROOT, 'packages', 'guest-linux', 'images'), images);
 
   const args = ['--cpu-prof', `--cpu-prof-dir=${outDir}`, bundle, ...options.runArgs, '--no-qemu'];
   args.push('--json', join(outDir, 'run.json'));

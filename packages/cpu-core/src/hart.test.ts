@@ -267,6 +267,24 @@ describe('loads and stores', () => {
     hart.run(1);
     expect(hart.getX(3)).toBe(2n);
   });
+  it('a store into the upper half of a decoded instruction is seen; decoded neighbours stay right', () => {
+    // 0: addi x3, x0, 1; 4: addi x4, x0, 1; 8: sh x2, 6(x1) rewrites the upper half of slot 4
+    // (its immediate) only; 12: addi x5, x0, 1.
+    const prog = [asm.addi(3, 0, 1), asm.addi(4, 0, 1), asm.store(1, 2, 1, 6), asm.addi(5, 0, 1)];
+    const { hart } = hartWith(prog);
+    hart.run(2);
+    hart.setX(1, BigInt(RAM_BASE));
+    hart.setX(2, BigInt(asm.addi(4, 0, 0x7f) >>> 16));
+    hart.setX(3, 0n);
+    hart.setX(4, 0n);
+    hart.pc = RAM_BASE + 8;
+    hart.run(2); // the store, then slot 12
+    hart.pc = RAM_BASE;
+    hart.run(2);
+    expect(hart.getX(3)).toBe(1n);
+    expect(hart.getX(4)).toBe(0x7fn);
+    expect(hart.getX(5)).toBe(1n);
+  });
 });
 
 describe('atomics', () => {
