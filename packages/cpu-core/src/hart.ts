@@ -16,7 +16,7 @@ import { disassemble } from './decode/disasm.js';
 import { ENCODINGS } from './decode/table.js';
 import { CANONICAL_NAN_32, SoftFloat } from './fpu/index.js';
 import { divrem, divrem32, fromBig, mul64, mulh, mulhsu, mulhu, r, toBig, toNum } from './int64.js';
-import type { CompiledPage, PageSource } from './jit/compile.js';
+import { type CompiledPage, FETCH_CACHE, type PageSource } from './jit/compile.js';
 import { type JitHotness, type JitRam, JitTier, jitDefault } from './jit/tier.js';
 import { warmUp } from './warmup.js';
 
@@ -403,13 +403,6 @@ const MENVCFG_STCE_HI = 0x80000000 | 0;
 const PAGE_SIZE = 4096;
 /** Entries of the hart's direct-mapped load and store page caches (in front of the MMU's TLB). */
 const DTLB_SIZE = 64;
-/**
- * Entries of the fetch cache: virtual page -> decoded page and its compiled code.
- * Without it every jump to another page paid a full fetch translation and a tier
- * lookup: a third of host time on compiled call-heavy code, and 640k slow refills
- * in a Linux boot (76k with 64 entries, 122k with 16).
- */
-const FETCH_CACHE = 64;
 const TWO32 = 4294967296;
 /** Interrupt-cause bit of mcause/scause in the high word. */
 const INTERRUPT_HI = 0x80000000 | 0;
@@ -753,6 +746,7 @@ export class RiscvHart implements Hart {
     if (this.jit !== undefined) this.jitTick();
     let jit = this.fetchJit;
     const jitPc = this.jit?.pcOut;
+    const dispatch = this.jit?.dispatch;
     const jitMiss = this.jit?.miss;
     let n = 0;
     while (n < budget) {
@@ -786,7 +780,7 @@ export class RiscvHart implements Hart {
       const slot = voff & ~1;
       if (jit !== undefined && jit.entry[slot >> 1] === 1) {
         // Compiled code: runs until it leaves the page, meets what it does not compile or the budget.
-        const k = jit.run(fbase, slot, budget - n);
+        const k = dispatch!(fbase, slot, budget - n, jit.index);
         if (k > 0) {
           n += k;
           instret[0] = instret[0]! + k;
@@ -1981,6 +1975,7 @@ export class RiscvHart implements Hart {
         this.fetchPBase = this.fcPBase[fci]!;
         fn = this.jit.enter((this.fetchPBase - this.ramBase) / PAGE_SIZE, voff, this.jitSrc);
         this.fcJit[fci] = fn;
+        this.jit.setFetch(fci, vpn * PAGE_SIZE, fn);
       }
       this.fetchPage = this.fcPage[fci];
       this.fetchJit = fn;
@@ -2021,6 +2016,7 @@ export class RiscvHart implements Hart {
       this.fcPBase[fci] = this.fetchPBase;
       this.fcPage[fci] = page;
       this.fcJit[fci] = this.fetchJit;
+      this.jit?.setFetch(fci, this.fetchVBase, this.fetchJit);
       return page;
     }
     return this.prepareSlow(pc) ? this.slowPage : undefined;
@@ -2103,6 +2099,7 @@ export class RiscvHart implements Hart {
     this.fcVBase.fill(Number.NaN);
     this.fcPage.fill(undefined);
     this.fcJit.fill(undefined);
+    this.jit?.clearFetch();
   }
 
   /**

@@ -11,12 +11,14 @@
 import {
   type CompiledPage,
   compilePage,
+  FETCH_CACHE,
   JTLB_SIZE,
   LAYOUT,
   type MissFn,
   PAGE,
   type PageSource,
 } from './compile.js';
+import { buildHub, type HubFn, type HubTable } from './hub.js';
 import type { WasmMemoryLike } from './wasm.js';
 
 /** What the tier needs from RAM (the devices package's `Ram` provides both). */
@@ -60,6 +62,12 @@ export class JitTier {
   readonly pcOut: Float64Array;
   /** Set by compiled code when a computed jump in the page hit no entry (see LAYOUT.miss). */
   readonly miss: Int32Array;
+  /** Enters compiled page `index` and chains through compiled pages (hub.ts). */
+  readonly dispatch: HubFn;
+  private readonly table: HubTable;
+  /** The fetch cache as the hub reads it: f64 tag at [i * 2], i32 page index at word [i * 4 + 2]. */
+  private readonly fcTag: Float64Array;
+  private readonly fcIndex: Int32Array;
   /** The JIT TLBs as i32 words: [tagLo, tagHi, delta, pad] per entry. */
   private readonly ld: Int32Array;
   private readonly st: Int32Array;
@@ -104,6 +112,12 @@ export class JitTier {
     this.miss = new Int32Array(buf, state + LAYOUT.miss, 1);
     this.ld = new Int32Array(buf, state + LAYOUT.ldTlb, JTLB_SIZE * 4);
     this.st = new Int32Array(buf, state + LAYOUT.stTlb, JTLB_SIZE * 4);
+    this.fcTag = new Float64Array(buf, state + LAYOUT.fc, FETCH_CACHE * 2);
+    this.fcIndex = new Int32Array(buf, state + LAYOUT.fc, FETCH_CACHE * 4);
+    this.fcTag.fill(Number.NaN);
+    const hub = buildHub(memory, isShared(memory), state, pages);
+    this.dispatch = hub.dispatch;
+    this.table = hub.table;
     this.fns = new Array(pages).fill(undefined);
     this.heat = new Uint32Array(pages);
     this.ticks = new Uint8Array(pages);
@@ -131,6 +145,20 @@ export class JitTier {
   /** As fillLd for stores; the hart never passes pages holding decoded code. */
   fillSt(vbase: number, off: number): void {
     fill(this.st, vbase, off);
+  }
+
+  /** Mirrors fetch cache entry `i`: virtual page `vbase` runs compiled page `fn` (undefined: none). */
+  setFetch(i: number, vbase: number, fn: CompiledPage | undefined): void {
+    if (fn === undefined) {
+      this.fcTag[i * 2] = Number.NaN;
+      return;
+    }
+    this.fcTag[i * 2] = vbase;
+    this.fcIndex[i * 4 + 2] = fn.index;
+  }
+
+  clearFetch(): void {
+    this.fcTag.fill(Number.NaN);
   }
 
   clearTlbs(): void {
@@ -255,10 +283,9 @@ export class JitTier {
 
   private compile(idx: number, src: PageSource): CompiledPage | undefined {
     const roots = this.roots[idx] ?? new Set<number>();
-    const shared =
-      typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer;
     const t0 = performance.now();
-    const fn = compilePage(src, roots, this.memory, shared, this.state, this.missFn);
+    const fn = compilePage(idx, src, roots, this.memory, isShared(this.memory), this.state, this.missFn);
+    this.table.set(idx, fn.run);
     this.compiles++;
     this.compileMs += performance.now() - t0;
     this.fns[idx] = fn;
@@ -269,6 +296,10 @@ export class JitTier {
 }
 
 const TWO32 = 4294967296;
+
+function isShared(memory: WasmMemoryLike): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
 
 function fill(t: Int32Array, vbase: number, off: number): void {
   // The index compiled code computes: bits 12 and up of the low word of the address.

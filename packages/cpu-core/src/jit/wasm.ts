@@ -21,6 +21,7 @@ export const O = {
   br_table: 0x0e,
   return: 0x0f,
   call: 0x10,
+  call_indirect: 0x11,
   drop: 0x1a,
   select: 0x1b,
   local_get: 0x20,
@@ -49,6 +50,7 @@ export const O = {
   i64_store32: 0x3e,
   i32_const: 0x41,
   i64_const: 0x42,
+  f64_const: 0x44,
   i32_eqz: 0x45,
   i32_eq: 0x46,
   i32_ne: 0x47,
@@ -71,6 +73,8 @@ export const O = {
   i64_le_u: 0x58,
   i64_ge_s: 0x59,
   i64_ge_u: 0x5a,
+  f64_eq: 0x61,
+  f64_ne: 0x62,
   i32_add: 0x6a,
   i32_sub: 0x6b,
   i32_mul: 0x6c,
@@ -97,9 +101,14 @@ export const O = {
   i64_shl: 0x86,
   i64_shr_s: 0x87,
   i64_shr_u: 0x88,
+  f64_floor: 0x9c,
+  f64_sub: 0xa1,
+  f64_mul: 0xa2,
+  f64_div: 0xa3,
   i32_wrap_i64: 0xa7,
   i64_extend_i32_s: 0xac,
   i64_extend_i32_u: 0xad,
+  i32_trunc_f64_s: 0xaa,
   i64_trunc_f64_s: 0xb0,
   f64_convert_i64_s: 0xb9,
   i64_extend32_s: 0xc4,
@@ -232,6 +241,16 @@ export class Code extends Bytes {
   brIf(depth: number): this {
     return this.byte(O.br_if).u32(depth);
   }
+  /** call_indirect through table 0 with the signature of type `typeIdx`. */
+  callIndirect(typeIdx: number): this {
+    return this.byte(O.call_indirect).u32(typeIdx).byte(0x00);
+  }
+  f64(v: number): this {
+    this.byte(O.f64_const);
+    const b = new Uint8Array(new Float64Array([v]).buffer);
+    for (let i = 0; i < 8; i++) this.byte(b[i]!);
+    return this;
+  }
   brTable(depths: ArrayLike<number>, dflt: number): this {
     this.byte(O.br_table).u32(depths.length);
     for (let i = 0; i < depths.length; i++) this.u32(depths[i]!);
@@ -262,6 +281,10 @@ export interface ModuleSpec {
   /** Imported functions: indices 0.. come before the module's own functions. */
   readonly imports?: readonly ImportSpec[];
   readonly funcs: readonly FuncSpec[];
+  /** Signatures for call_indirect only: type indices follow the imports' and functions' own. */
+  readonly types?: readonly { readonly params: readonly ValType[]; readonly results: readonly ValType[] }[];
+  /** An own funcref table (table 0) of fixed size, exported under `export`. */
+  readonly table?: { readonly size: number; readonly export: string };
 }
 
 function section(out: Bytes, id: number, body: Bytes): void {
@@ -273,7 +296,7 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   const fimports = spec.imports ?? [];
   // Types: one per imported function, then one per own function.
-  const sigs = [...fimports, ...spec.funcs];
+  const sigs = [...fimports, ...spec.funcs, ...(spec.types ?? [])];
   const types = new Bytes().u32(sigs.length);
   for (const f of sigs) {
     types.byte(0x60).u32(f.params.length).bytes(f.params).u32(f.results.length).bytes(f.results);
@@ -296,11 +319,16 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   const funcs = new Bytes().u32(spec.funcs.length);
   for (let i = 0; i < spec.funcs.length; i++) funcs.u32(fimports.length + i);
   section(out, 3, funcs);
+  if (spec.table !== undefined) {
+    // One table: funcref (0x70), limits min = max = size.
+    section(out, 4, new Bytes().u32(1).byte(0x70).byte(0x01).u32(spec.table.size).u32(spec.table.size));
+  }
   const exported = spec.funcs
     .map((f, i) => [f.export, fimports.length + i] as const)
     .filter(([n]) => n !== undefined);
-  const exps = new Bytes().u32(exported.length);
+  const exps = new Bytes().u32(exported.length + (spec.table === undefined ? 0 : 1));
   for (const [n, i] of exported) exps.name(n!).byte(0x00).u32(i);
+  if (spec.table !== undefined) exps.name(spec.table.export).byte(0x01).u32(0);
   section(out, 7, exps);
   const code = new Bytes().u32(spec.funcs.length);
   for (const f of spec.funcs) {
