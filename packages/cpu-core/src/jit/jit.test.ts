@@ -381,6 +381,40 @@ describe('calls between compiled pages', () => {
     runBoth(p, [100_000]);
     expect(p.a.hart.getX(10)).toBe(40n + 40n * 1000n + 40n * 7n);
   });
+  it('chained pages: slices of every length end alike, and computed jumps into a callee miss its entries', () => {
+    // Page 0 calls g at 0x2000 and, through jalr, h at 0x3000 + 4 * (i mod 3): three
+    // landing offsets, of which the compiled callee knows only those seen before.
+    const program: number[] = [
+      asm.jal(1, 0x2000), // 0: call g
+      asm.addi(28, 28, 1), // 4: i += 1
+      asm.addi(27, 0, 3), // 8
+      asm.op(1, 6, 26, 28, 27), // 12: rem: x26 = i mod 3
+      asm.addi(27, 0, 2), // 16
+      asm.op(0, 1, 26, 26, 27), // 20: sll: x26 *= 4
+      asm.op(0, 0, 26, 26, 6), // 24: add: + h
+      asm.jalr(1, 26, 0), // 28: call h + x26
+      asm.addi(31, 31, -1), // 32
+      asm.bne(31, 0, -36), // 36: loop to 0
+      asm.jal(0, 0), // 40: done
+    ];
+    while (program.length < 0xc04) program.push(0x0000_0013);
+    program[0x800] = asm.addi(10, 10, 1); // 0x2000: g
+    program[0x801] = asm.jalr(0, 1, 0);
+    program[0xc00] = asm.addi(11, 11, 1); // 0x3000: h; entered at +0, +4 or +8
+    program[0xc01] = asm.addi(11, 11, 10);
+    program[0xc02] = asm.addi(11, 11, 100);
+    program[0xc03] = asm.jalr(0, 1, 0);
+    const setup = (h: ReturnType<typeof makeHart>) => {
+      h.hart.setX(31, 300n);
+      h.hart.setX(6, BigInt(RAM_BASE + 0x3000));
+    };
+    const slices: number[] = [];
+    for (let n = 1; n <= 60; n++) slices.push(n);
+    slices.push(100_000);
+    const p = runBoth(pair(program, setup), slices);
+    expect(p.a.hart.getX(10)).toBe(300n);
+    expect(p.a.hart.getX(11)).toBe(100n * 111n + 100n * 110n + 100n * 100n);
+  });
 });
 
 describe('exits from compiled code', () => {
