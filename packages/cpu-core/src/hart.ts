@@ -1967,21 +1967,21 @@ export class RiscvHart implements Hart {
     const fci = vpn & (FETCH_CACHE - 1);
     if (this.fcVBase[fci] === vpn * PAGE_SIZE) {
       const voff = pc - vpn * PAGE_SIZE;
+      const page = this.fcPage[fci]!;
+      const pbase = this.fcPBase[fci]!;
       let fn = this.fcJit[fci];
       // The tier sees every entry into a page it has not compiled there (its hotness count).
       if (this.jit !== undefined && (fn === undefined || fn.entry[voff >> 1] !== 1)) {
-        const page = this.fcPage[fci]!;
         this.jitSrc.page = page;
-        this.fetchPBase = this.fcPBase[fci]!;
-        fn = this.jit.enter((this.fetchPBase - this.ramBase) / PAGE_SIZE, voff, this.jitSrc);
+        fn = this.jit.enter((pbase - this.ramBase) / PAGE_SIZE, voff, this.jitSrc);
         this.fcJit[fci] = fn;
         this.jit.setFetch(fci, vpn * PAGE_SIZE, fn);
       }
-      this.fetchPage = this.fcPage[fci];
+      this.fetchPage = page;
       this.fetchJit = fn;
       this.fetchVBase = vpn * PAGE_SIZE;
-      this.fetchPBase = this.fcPBase[fci]!;
-      return this.fetchPage;
+      this.fetchPBase = pbase;
+      return page;
     }
     this.fetchPage = undefined;
     this.fetchJit = undefined;
