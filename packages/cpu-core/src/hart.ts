@@ -1973,6 +1973,7 @@ export class RiscvHart implements Hart {
       // The tier sees every entry into a page it has not compiled there (its hotness count).
       if (this.jit !== undefined && (fn === undefined || fn.entry[voff >> 1] !== 1)) {
         this.jitSrc.page = page;
+        this.fetchPBase = pbase; // a compile decodes through decodeSlot, which reads it
         fn = this.jit.enter((pbase - this.ramBase) / PAGE_SIZE, voff, this.jitSrc);
         this.fcJit[fci] = fn;
         this.jit.setFetch(fci, vpn * PAGE_SIZE, fn);
