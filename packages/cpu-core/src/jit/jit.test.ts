@@ -91,7 +91,12 @@ const value = (r: Rng) => (r.int(3) === 0 ? SPECIAL[r.int(SPECIAL.length)]! : Bi
 
 type Word = number | { c: number };
 
-function makeHart(program: Word[], jit: boolean, translator = new IdentityTranslator()) {
+function makeHart(
+  program: Word[],
+  jit: boolean,
+  translator = new IdentityTranslator(),
+  hot: { enterHot: number; tickHot: number } = { enterHot: 1, tickHot: 1 },
+) {
   const bus = new WasmBus();
   const view = new DataView(bus.ram.bytes.buffer, 0, RAM_SIZE);
   let off = 0;
@@ -108,7 +113,7 @@ function makeHart(program: Word[], jit: boolean, translator = new IdentityTransl
     hartId: 0,
     bus,
     translator,
-    jit: jit ? { enterHot: 1, tickHot: 1, compileShare: Number.POSITIVE_INFINITY } : false,
+    jit: jit ? { ...hot, compileShare: Number.POSITIVE_INFINITY } : false,
   });
   return { hart, bus, view };
 }
@@ -413,6 +418,15 @@ describe('calls between compiled pages', () => {
     slices.push(100_000);
     const p = runBoth(pair(program, setup), slices);
     expect(p.a.hart.getX(10)).toBe(300n);
+    // Compiled on a later entry, found through the fetch cache rather than a translation.
+    const late = {
+      a: makeHart(program, true, undefined, { enterHot: 3, tickHot: 100 }),
+      b: makeHart(program, false),
+    };
+    setup(late.a);
+    setup(late.b);
+    runBoth(late, [100_000]);
+    expect(late.a.hart.getX(10)).toBe(300n);
     expect(p.a.hart.getX(11)).toBe(100n * 111n + 100n * 110n + 100n * 100n);
   });
 });
