@@ -9,7 +9,15 @@ import { describe, expect, it, type TestContext } from 'vitest';
 import { EXIT_USAGE } from './errors.js';
 import { main } from './main.js';
 import { detectKernel } from './options.js';
-import { captureIo, guestSkipReason, IMAGES, REPO_ROOT, tempFile, tinyElf } from './test-support.js';
+import {
+  captureIo,
+  guestSkipReason,
+  HVKIT_COMMAND,
+  IMAGES,
+  REPO_ROOT,
+  tempFile,
+  tinyElf,
+} from './test-support.js';
 
 const HELLO_ELF = join(IMAGES, 'hello.elf');
 
@@ -204,17 +212,7 @@ describe('--disk', () => {
     const disk = diskImage();
     const first = spawn(
       process.execPath,
-      [
-        '--conditions=@hvkit/source',
-        '--import',
-        'tsx',
-        'apps/cli/src/bin.ts',
-        'run',
-        '--kernel',
-        join(IMAGES, 'echo.elf'),
-        '--disk',
-        disk.path,
-      ],
+      [...HVKIT_COMMAND, 'run', '--kernel', join(IMAGES, 'echo.elf'), '--disk', disk.path],
       { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     const ended = new Promise<number | null>((resolve) => first.on('exit', resolve));
@@ -283,19 +281,7 @@ describe('--net', () => {
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = spawn(
           process.execPath,
-          [
-            '--conditions=@hvkit/source',
-            '--import',
-            'tsx',
-            'apps/cli/src/bin.ts',
-            'run',
-            '--kernel',
-            netHello,
-            '--net',
-            `hub:${hub}`,
-            '--timeout',
-            '60',
-          ],
+          [...HVKIT_COMMAND, 'run', '--kernel', netHello, '--net', `hub:${hub}`, '--timeout', '60'],
           { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
         );
         let stdout = '';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { linuxImagePath } from '@hvkit/guest-linux';
 import { VirtMachine } from '@hvkit/machine';
 import { afterEach, describe, expect, it, type TestContext } from 'vitest';
-import { REPO_ROOT, tempFile } from './test-support.js';
+import { HVKIT_COMMAND, REPO_ROOT, tempFile } from './test-support.js';
 
 const PROMPT = '~ # ';
 const LINUX_TIMEOUT_MS = 300_000;
@@ -31,20 +31,10 @@ function needsLinux(ctx: TestContext): void {
 
 /** Starts `hvkit run --kernel linux ...args` with stdio on pipes. */
 function hvkitLinux(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(
-    process.execPath,
-    [
-      '--conditions=@hvkit/source',
-      '--import',
-      'tsx',
-      'apps/cli/src/bin.ts',
-      'run',
-      '--kernel',
-      'linux',
-      ...args,
-    ],
-    { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  return spawn(process.execPath, [...HVKIT_COMMAND, 'run', '--kernel', 'linux', ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 /**

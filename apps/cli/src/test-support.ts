@@ -108,16 +108,15 @@ export function tempFile(name: string, bytes: Uint8Array | string): string {
   return path;
 }
 
+/** Node's arguments that start the real command as the root `pnpm hvkit` script does. */
+export const HVKIT_COMMAND: readonly string[] = ['scripts/run-bundled.mjs', 'hvkit'];
+
 /** Starts the real command as the root `pnpm hvkit` script does (from the repository root). */
 export function spawnHvkit(args: readonly string[]) {
-  return spawn(
-    process.execPath,
-    ['--conditions=@hvkit/source', '--import', 'tsx', 'apps/cli/src/bin.ts', ...args],
-    {
-      cwd: REPO_ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  return spawn(process.execPath, [...HVKIT_COMMAND, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 /** Runs the real command with `input` (if any) on stdin; resolves with its status and output. */

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './test-support.js';
+import { HVKIT_COMMAND, REPO_ROOT } from './test-support.js';
 
 const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
 const UBOOT = '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin';
@@ -25,19 +25,7 @@ function session(commands: string[]) {
   return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        '--conditions=@hvkit/source',
-        '--import',
-        'tsx',
-        'apps/cli/src/bin.ts',
-        'run',
-        '--bios',
-        FW_JUMP,
-        '--kernel',
-        UBOOT,
-        '--timeout',
-        '240',
-      ],
+      [...HVKIT_COMMAND, 'run', '--bios', FW_JUMP, '--kernel', UBOOT, '--timeout', '240'],
       { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let stdout = '';

@@ -2,8 +2,8 @@
  * VM threads as Node worker threads. The worker runs `vm-worker.ts` (vm-worker.js
  * once built), which owns the board; this side only moves messages.
  *
- * Running from source (the `@hvkit/source` condition, as the tests and `pnpm hvkit`
- * do), the entry is TypeScript, which Node 20 cannot load in a worker by itself: the
+ * Running from source (the `@hvkit/source` condition, as the tests do), the entry
+ * is TypeScript, which Node 20 cannot load in a worker by itself: the
  * worker then starts from a two-line bootstrap that imports it through tsx's
  * `tsImport`, with the same condition so the workspace packages resolve to source.
  */
