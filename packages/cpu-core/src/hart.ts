@@ -476,7 +476,10 @@ export class RiscvHart implements Hart {
     this.fetchVBaseCell[0] = value;
   }
   private fetchPage: Int32Array | undefined;
-  private fetchPBase = 0;
+  // -0, not 0: a field first stored as a small integer changes representation when a
+  // physical address past 2^30 arrives, which deprecates the hart's map (and aborts
+  // V8's optimization of run()); a double from the start never changes.
+  private fetchPBase = -0;
   // The fetch cache (FETCH_CACHE): virtual page -> decoded page and its compiled code, if
   // any. Cleared whenever translations, decoded pages or compiled code change.
   private readonly fcVBase = new Float64Array(FETCH_CACHE).fill(Number.NaN);
@@ -546,8 +549,8 @@ export class RiscvHart implements Hart {
   private readonly stTag = new Float64Array(DTLB_SIZE).fill(Number.NaN);
   private readonly stDelta = new Float64Array(DTLB_SIZE);
 
-  // LR/SC reservation (physical address), -1 when none.
-  private reservation = -1;
+  // LR/SC reservation (physical address), NaN when none (never equal; a double, as fetchPBase).
+  private reservation = Number.NaN;
   private intrCheck = true;
   private exitRequested = false;
   private waiting = false;
@@ -583,6 +586,16 @@ export class RiscvHart implements Hart {
     this.xl = this.jit?.xl ?? new Int32Array(33);
     this.xh = this.jit?.xh ?? new Int32Array(33);
     this.reset();
+    RiscvHart.warmUp();
+  }
+
+  /**
+   * Runs the interpreter warm-up (warmup.ts) if it has not run yet in this isolate; the
+   * first hart's constructor calls it. A board calls it first with the translator class
+   * its harts use (`new Mmu(bus)`), so V8 optimizes run() for that class, not for the
+   * warm-up's stand-in, and does not throw the code away when the board's harts start.
+   */
+  static warmUp(options: { readonly translator?: (bus: PhysicalBus) => Translator } = {}): void {
     warmUp(
       (bus, translator, jit) =>
         new RiscvHart({
@@ -591,13 +604,14 @@ export class RiscvHart implements Hart {
           translator,
           jit: jit && { enterHot: 1, tickHot: 1, compileShare: Number.POSITIVE_INFINITY },
         }),
+      options.translator,
     );
   }
 
   /** The compiling tier's counters (pages compiled, host ms spent compiling), or undefined when it is off. */
   get jitStats(): { readonly compiles: number; readonly compileMs: number } | undefined {
     const j = this.jit;
-    return j === undefined ? undefined : { compiles: j.compiles, compileMs: j.compileMs };
+    return j === undefined ? undefined : { compiles: j.compiles, compileMs: j.compileMs + 0 }; // + 0: -0 -> 0
   }
 
   /** Instructions retired (minstret). */
@@ -630,7 +644,7 @@ export class RiscvHart implements Hart {
     this.hcounteren = 0;
     this.vsstatus = 0;
     this.configureGuestTranslator();
-    this.reservation = -1;
+    this.reservation = Number.NaN;
     this.waiting = false;
     this.exitRequested = false;
     this.translationChanged();
@@ -1657,7 +1671,7 @@ export class RiscvHart implements Hart {
     }
     if (op === Op.SC_W || op === Op.SC_D) {
       const ok = this.reservation === pa;
-      this.reservation = -1;
+      this.reservation = Number.NaN;
       if (ok) {
         ram.setInt32(off, xl[rs2]!, true);
         if (dbl) ram.setInt32(off + 4, xh[rs2]!, true);
@@ -2250,7 +2264,7 @@ export class RiscvHart implements Hart {
    * away from this hart, since another hart's stores do not clear it.
    */
   clearReservation(): void {
-    this.reservation = -1;
+    this.reservation = Number.NaN;
   }
 
   private traceOne(pc: number): void {
@@ -2798,7 +2812,7 @@ export class RiscvHart implements Hart {
       case CSR.vsip:
         return this.csrNum((this.mip & this.hideleg & VS_IRQS) >>> 1);
       case CSR.hcounteren:
-        return this.csrNum(this.hcounteren);
+        return this.csrNum(this.hcounteren >>> 0);
       case CSR.hgeie:
       case CSR.hgeip:
         return this.csrNum(0); // GEILEN = 0
@@ -2883,9 +2897,9 @@ export class RiscvHart implements Hart {
       case CSR.senvcfg:
         return this.csrPair(C_SENVCFG);
       case CSR.mcounteren:
-        return this.csrNum(this.mcounteren);
+        return this.csrNum(this.mcounteren >>> 0);
       case CSR.scounteren:
-        return this.csrNum(this.scounteren);
+        return this.csrNum(this.scounteren >>> 0);
       case CSR.mcountinhibit:
         return this.csrNum(this.mcountinhibit);
       case CSR.mvendorid:
@@ -3006,7 +3020,7 @@ export class RiscvHart implements Hart {
         return true;
       }
       case CSR.hcounteren:
-        this.hcounteren = lo >>> 0;
+        this.hcounteren = lo | 0; // int32, read back unsigned: the field stays a small integer
         return true;
       case CSR.hgeie:
         return true; // GEILEN = 0: read-only zero
@@ -3146,10 +3160,10 @@ export class RiscvHart implements Hart {
       case CSR.senvcfg:
         return this.csrSet(C_SENVCFG, lo & 1, 0);
       case CSR.mcounteren:
-        this.mcounteren = lo >>> 0;
+        this.mcounteren = lo | 0;
         return true;
       case CSR.scounteren:
-        this.scounteren = lo >>> 0;
+        this.scounteren = lo | 0;
         return true;
       case CSR.mcountinhibit:
         this.mcountinhibit = lo & 0x5; // CY and IR

@@ -25,8 +25,9 @@ export function toBig(lo: number, hi: number): bigint {
 
 /** Sets r from a bigint, truncated to 64 bits. */
 export function fromBig(v: bigint): void {
-  r.lo = Number(BigInt.asIntN(32, v));
-  r.hi = Number(BigInt.asIntN(32, v >> 32n));
+  // `| 0`: Number() of a bigint is a heap number, which would turn r's fields into doubles.
+  r.lo = Number(BigInt.asIntN(32, v)) | 0;
+  r.hi = Number(BigInt.asIntN(32, v >> 32n)) | 0;
 }
 
 /** Low 64 bits of a 64 x 64 product. */
@@ -125,9 +126,9 @@ export function divrem(al: number, ah: number, bl: number, bh: number, signed: b
   if (!signed && ah === 0 && bh === 0) {
     const a = al >>> 0;
     const b = bl >>> 0;
-    r.lo = rem ? a % b : Math.floor(a / b);
+    // Truncated before the store: r's fields stay small integers.
+    r.lo = (rem ? a % b : Math.floor(a / b)) | 0;
     r.hi = 0;
-    r.lo |= 0;
     return;
   }
   let a = toBig(al, ah);

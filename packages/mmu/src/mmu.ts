@@ -140,7 +140,10 @@ export class Mmu implements Translator, PhysicalChecker, Snapshottable<MmuState>
   // Current satp and mstatus bits, as `configure` last gave them.
   private mode = 0;
   private levels = 3;
-  private rootPa = 0;
+  // Addresses start as -0, a double: a field first stored as a small integer changes
+  // representation when an address past 2^31 arrives, which deprecates the object's
+  // map and throws away V8's optimized code that depends on it (the hart's run()).
+  private rootPa = -0;
   private asid = 0;
   /** Context id tagging non-global entries filled now; -1 in Bare mode. */
   private ctx = -1;
@@ -176,10 +179,10 @@ export class Mmu implements Translator, PhysicalChecker, Snapshottable<MmuState>
   // Two-stage translation (H extension), as `configureGuest` last gave it.
   private vsMode = 0;
   private vsLevels = 3;
-  private vsRoot = 0;
+  private vsRoot = -0;
   private gMode = 0;
   private gLevels = 3;
-  private gRoot = 0;
+  private gRoot = -0;
   /** mstatus.MXR: applies to both stages. */
   private gMxr = false;
   /** vsstatus.SUM and vsstatus.MXR || mstatus.MXR as 0/1, for VS-stage permission bits. */
@@ -193,7 +196,7 @@ export class Mmu implements Translator, PhysicalChecker, Snapshottable<MmuState>
   private gDirty = false;
   /** Access kinds (bit per AccessType) the last G-stage leaf allowed. */
   private gAllowed = 0;
-  private faultGpa = 0;
+  private faultGpa = -0;
   private faultImplicit = false;
   private faultWrite = false;
 

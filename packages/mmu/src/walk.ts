@@ -66,14 +66,14 @@ export class PageWalker {
   pteHi = 0;
   /** Level of the leaf: 0 for a 4 KiB page, 1 for 2 MiB, 2 for 1 GiB, 3 for 512 GiB. */
   level = 0;
-  /** Physical address of the leaf PTE. */
-  pteAddr = 0;
+  /** Physical address of the leaf PTE (-0: a double field from the start; see Mmu.rootPa). */
+  pteAddr = -0;
   /** The leaf's 44-bit physical page number. */
   ppn = 0;
   /** True when the leaf or any PTE above it has G set (a global mapping). */
   global = false;
   /** Address of the leaf PTE before `ptTranslate` (a guest physical address for the VS-stage). */
-  pteGpa = 0;
+  pteGpa = -0;
 
   /**
    * `ptTranslate`, for the VS-stage of two-stage translation, maps each page-table address

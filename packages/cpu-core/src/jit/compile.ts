@@ -251,7 +251,7 @@ function discover(src: PageSource, roots: Iterable<number>): { insts: Map<number
       const len = w < 0 ? 2 : 4;
       const kind = kindOf(op);
       insts.set(o, {
-        off: o,
+        off: o | 0, // a small integer field even when o arrives as a double
         len,
         op,
         rd: (w >>> F_RD) & 63,
@@ -821,5 +821,5 @@ export function compilePage(
     spans[s++] = i.off;
     spans[s++] = i.len;
   }
-  return { run: exports.run as PageFn, index, entry, size: count, spans };
+  return { run: exports.run as PageFn, index: index | 0, entry, size: count, spans };
 }

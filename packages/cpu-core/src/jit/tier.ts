@@ -90,8 +90,8 @@ export class JitTier {
   private readonly created: number;
   /** Pages compiled so far (including recompiles). */
   compiles = 0;
-  /** Host time spent compiling, in ms. */
-  compileMs = 0;
+  /** Host time spent compiling, in ms (-0: a double field from the start, see RiscvHart.fetchPBase). */
+  compileMs = -0;
 
   private constructor(
     private readonly memory: WasmMemoryLike,

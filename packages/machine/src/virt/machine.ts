@@ -319,8 +319,8 @@ export class VirtMachine {
   /** Index of the hart inside `hart.run` (-1 between slices). */
   private current = -1;
   private wake: (() => void) | null = null;
-  private wallMs = 0;
-  private sleptMs = 0;
+  private wallMs = -0; // -0: a double field from the start (see RiscvHart.fetchPBase)
+  private sleptMs = -0;
   private yields = 0;
 
   /** Builds the board and loads the images; throws `ImageError` / `ConfigError` on bad input. */
@@ -430,6 +430,8 @@ export class VirtMachine {
       sbi === undefined ? undefined : new SbiFirmware(sbi, { events: options.sbiEvents ?? {} });
     const instruction = this.events.instruction;
     const entry = firmware?.entry ?? kernel.entry;
+    // The interpreter's warm-up with this board's translator class (a no-op after the first board).
+    RiscvHart.warmUp({ translator: (bus) => new Mmu(bus) });
     const harts: RiscvHart[] = [];
     for (let h = 0; h < hartCount; h++) {
       harts.push(
@@ -552,8 +554,9 @@ export class VirtMachine {
   stats(): RunStats {
     return {
       instructions: this.instructions(),
-      wallMs: this.wallMs,
-      sleptMs: this.sleptMs,
+      // + 0: the fields start as -0 (a double representation), which callers should not see.
+      wallMs: this.wallMs + 0,
+      sleptMs: this.sleptMs + 0,
       yields: this.yields,
     };
   }
