@@ -129,10 +129,40 @@ async function build() {
   return dir;
 }
 
+/**
+ * Runs started together (a test suite spawning the command) wait for one build instead of
+ * each making its own: the first takes a lock directory; the others poll for a fresh
+ * bundle while it is held, and build themselves if it is released or goes stale.
+ */
+async function buildOnce() {
+  const lock = join(cacheDir, 'lock');
+  mkdirSync(cacheDir, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const fresh = freshBundle();
+      if (fresh !== null) return fresh;
+      // A holder that died leaves its lock: after 30 s, take it over.
+      if (Date.now() - mtime(lock) > 30_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  try {
+    return freshBundle() ?? (await build());
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 let dir = freshBundle();
 if (dir === null) {
   try {
-    dir = await build();
+    dir = await buildOnce();
   } catch (error) {
     process.stderr.write(`run-bundled: cannot bundle ${name}: ${error.message.split('\n')[0]}\n`);
     process.exit(1);

@@ -148,7 +148,9 @@ describe('hvkit run: board behaviour', () => {
     needsGuest(ctx);
     const kernel = tempFile('reset.elf', tinyElf({ code: RESET_CODE }));
     const { io, stderr } = captureIo();
-    const status = await main(['run', '--kernel', kernel, '--timeout', '0.3', '--trace'], io);
+    // 2 s, not less: each boot builds a new 128 MiB board, and under a loaded CI run (other
+    // test files beside it on 2 CPUs) 0.3 s once held only 2 boots where 12-22 fit alone.
+    const status = await main(['run', '--kernel', kernel, '--timeout', '2', '--trace'], io);
     expect(status).toBe(124);
     const boots = stderr().match(/trace: load /g) ?? [];
     expect(boots.length).toBeGreaterThan(2);
