@@ -6,35 +6,18 @@
  *   node --import tsx bench/profile.ts --only crc32 --quick  # any `pnpm bench` flags
  *   node --import tsx bench/profile.ts --top 40 --only interp
  *
- * Why not simply `node --cpu-prof ... bench/run.ts`: tsx hands V8 whitespace-
- * minified code (every function on line 1), so such a profile knows functions but
- * not lines. This script bundles bench/run.ts and the @hvkit sources with esbuild
- * (the one tsx itself uses), readable and with a source map, into
- * bench/results/profile/, runs that bundle under `node --cpu-prof` with
- * `--no-qemu`, and maps the profile back to the .ts lines. Everything it writes
- * stays in bench/results/profile/ (gitignored): run.mjs(.map), the .cpuprofile
- * (open it in Chrome DevTools or VS Code for flame charts), run.json, summary.txt.
+ * It profiles the bundle `pnpm bench` runs (scripts/run-bundled.mjs: readable
+ * esbuild output with a source map), under `node --cpu-prof` with `--no-qemu`, and
+ * maps the profile back to the .ts lines. Everything it writes stays in
+ * bench/results/profile/ (gitignored): the .cpuprofile (open it in Chrome DevTools
+ * or VS Code for flame charts), run.json, summary.txt.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { readProfile, summariseProfile } from './lib/cpuprofile.js';
-import { BENCH_DIR, REPO_ROOT, RESULTS_DIR } from './lib/paths.js';
+import { REPO_ROOT, RESULTS_DIR } from './lib/paths.js';
 import { SourceMap } from './lib/sourcemap.js';
-
-/** The part of esbuild's JavaScript API used here. */
-interface Esbuild {
-  build(options: Record<string, unknown>): Promise<{ errors: unknown[] }>;
-}
-
-/** esbuild, resolved through tsx (a root devDependency that depends on it). */
-async function loadEsbuild(): Promise<Esbuild> {
-  const fromHere = createRequire(import.meta.url);
-  const fromTsx = createRequire(fromHere.resolve('tsx'));
-  return (await import(pathToFileURL(fromTsx.resolve('esbuild')).href)) as Esbuild;
-}
 
 /** Splits off `--top N`; the rest goes to run.ts (default `--only sieve`). */
 function parseArgs(argv: string[]): { top: number; runArgs: string[] } {
@@ -71,25 +54,9 @@ async function main(): Promise<number> {
   const outDir = join(RESULTS_DIR, 'profile');
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const bundle = join(outDir, 'run.mjs');
-
-  const esbuild = await loadEsbuild();
-  await esbuild.build({
-    entryPoints: [join(BENCH_DIR, 'run.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@hvkit/source'],
-    sourcemap: 'linked',
-    logLevel: 'warning',
-  });
-
-  // guest-linux finds its Image at `../images/Image` from its module, which in the
-  // bundle is bench/results/profile/run.mjs: point bench/results/images at it.
-  const images = join(RESULTS_DIR, 'images');
-  if (!existsSync(images)) symlinkSync(join(REPO_ROOT, 'packages', 'guest-linux', 'images'), images);
+  const launcher = join(REPO_ROOT, 'scripts', 'run-bundled.mjs');
+  const dir = execFileSync(process.execPath, [launcher, '--print-dir', 'bench'], { encoding: 'utf8' }).trim();
+  const bundle = join(dir, 'run.js');
 
   const args = ['--cpu-prof', `--cpu-prof-dir=${outDir}`, bundle, ...options.runArgs, '--no-qemu'];
   args.push('--json', join(outDir, 'run.json'));

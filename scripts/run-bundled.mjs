@@ -16,6 +16,7 @@
  * manifest that points at it is replaced by a rename, so concurrent runs are safe.
  *
  * Usage: node scripts/run-bundled.mjs hvkit|bench [args...]
+ *        node scripts/run-bundled.mjs --print-dir hvkit|bench   (bundles; prints the directory)
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -36,6 +37,8 @@ const PROGRAMS = {
 /** Files that locate the VM worker next to their bundled module keep the bundle's `import.meta.url`. */
 const KEEP_BUNDLE_URL = new Set(['packages/hypervisor-type2/src/node/worker-thread.ts']);
 
+const printDir = process.argv[2] === '--print-dir';
+if (printDir) process.argv.splice(2, 1);
 const name = process.argv[2];
 const program = PROGRAMS[name];
 if (program === undefined) {
@@ -44,6 +47,7 @@ if (program === undefined) {
 }
 const cacheDir = join(ROOT, 'node_modules', '.cache', 'hvkit-run', name);
 const manifestPath = join(cacheDir, 'manifest.json');
+const main = `${Object.keys(program)[0]}.js`;
 
 function mtime(path) {
   try {
@@ -62,7 +66,7 @@ function freshBundle() {
     return null;
   }
   const dir = join(cacheDir, manifest.dir);
-  if (mtime(join(dir, `${Object.keys(program)[0]}.js`)) === Number.POSITIVE_INFINITY) return null;
+  if (mtime(join(dir, main)) === Number.POSITIVE_INFINITY) return null;
   for (const input of manifest.inputs) {
     if (mtime(join(ROOT, input)) > manifest.builtAt) return null;
   }
@@ -115,7 +119,8 @@ async function build() {
     metafile: true,
     logLevel: 'error',
   });
-  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, join(ROOT, p)));
+  // Metafile paths are relative to absWorkingDir, as freshBundle reads them.
+  const inputs = Object.keys(result.metafile.inputs);
   inputs.push('scripts/run-bundled.mjs', 'pnpm-lock.yaml');
   const tmp = `${manifestPath}.${process.pid}`;
   writeFileSync(tmp, JSON.stringify({ dir: dirName, builtAt: started, inputs }));
@@ -168,5 +173,9 @@ if (dir === null) {
     process.exit(1);
   }
 }
-process.argv.splice(2, 1);
-await import(pathToFileURL(join(dir, `${Object.keys(program)[0]}.js`)).href);
+if (printDir) {
+  process.stdout.write(`${dir}\n`);
+} else {
+  process.argv.splice(2, 1);
+  await import(pathToFileURL(join(dir, main)).href);
+}

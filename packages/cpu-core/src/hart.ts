@@ -476,9 +476,9 @@ export class RiscvHart implements Hart {
     this.fetchVBaseCell[0] = value;
   }
   private fetchPage: Int32Array | undefined;
-  // -0, not 0: a field first stored as a small integer changes representation when a
-  // physical address past 2^30 arrives, which deprecates the hart's map (and aborts
-  // V8's optimization of run()); a double from the start never changes.
+  // -0, not 0: a field first stored as a small integer changes representation when an
+  // address of 2^31 or more arrives, which deprecates the hart's map (and aborts V8's
+  // optimization of run()); a double from the start never changes.
   private fetchPBase = -0;
   // The fetch cache (FETCH_CACHE): virtual page -> decoded page and its compiled code, if
   // any. Cleared whenever translations, decoded pages or compiled code change.

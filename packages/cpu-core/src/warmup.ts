@@ -68,8 +68,8 @@ class WarmupBus implements PhysicalBus {
   };
   /** With `wasm`, RAM is a WebAssembly.Memory with scratch after it, as the JIT tier needs. */
   constructor(wasm: boolean) {
-    // One object shape for both passes (memory and reserveScratch undefined without wasm),
-    // so the second pass does not generalize the first pass's maps while V8 compiles.
+    // One object shape for both kinds of hart (memory and reserveScratch undefined without wasm),
+    // so the interpreting hart does not generalize the compiling harts' maps while V8 compiles.
     const memory =
       wasm && WasmMemory !== undefined
         ? new WasmMemory({ initial: SIZE / 65536 + 1, maximum: SIZE / 65536 + 1 })
@@ -172,7 +172,6 @@ export function warmUp(
     setSoftwarePending(bit: number, level: boolean): void;
     writeCsr(csr: number, lo: number, hi: number): boolean;
     requestExit(): void;
-    reset(): void;
     pc: number;
   },
   translator?: (bus: PhysicalBus) => Translator,
@@ -198,7 +197,7 @@ function prepare(
   create: Parameters<typeof warmUp>[0],
   jit: boolean,
   translator: ((bus: PhysicalBus) => Translator) | undefined,
-): { hart: WarmHart; view: DataView; words: number } {
+): { hart: WarmHart; words: number } {
   const bus = new WarmupBus(jit);
   const view = new DataView(bus.ram.bytes.buffer);
   const words = program();
@@ -232,7 +231,7 @@ function prepare(
     hart.setPending(bit, false);
     hart.setSoftwarePending(bit, false);
   }
-  return { hart, view, words: words.length };
+  return { hart, words: words.length };
 }
 
 /**
@@ -242,7 +241,6 @@ function prepare(
  * then once more in S-mode under Sv39.
  */
 function pass({ hart, words }: { hart: WarmHart; words: number }): void {
-  hart.reset();
   hart.writeCsr(0x3b0, -1, 0x3fffff); // pmpaddr0: everything ...
   hart.writeCsr(0x3a0, 0x1f, 0); // ... NAPOT, RWX: S-mode may run
   hart.writeCsr(0x305, HANDLER, 0); // mtvec
